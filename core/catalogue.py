@@ -1,0 +1,117 @@
+"""The one catalogue of check codes: severity, title, message template, fix methods.
+
+Every front end (CLI, Processing, docks, reports) lists checks from here, so a
+code means the same thing everywhere. Codes are stable: never rename one.
+"""
+from dataclasses import dataclass, field
+
+from .i18n import QT_TRANSLATE_NOOP, tr
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+# Flag review states, in the flags file.
+OPEN, FIXED, EXCEPTION, OBSOLETE = "open", "fixed", "exception", "obsolete"
+STATUSES = (OPEN, FIXED, EXCEPTION, OBSOLETE)
+
+_CTX = "Catalogue"
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    severity: str            # default; a flag may carry a milder one (e.g. obsolete vs unknown code)
+    group: str               # "register" (map ↔ register) | "topology" | "load"
+    title: str               # short, translatable
+    message: str             # template with {named} fields, translatable
+    fixes: tuple = field(default_factory=tuple)   # named fix methods the UI/Processing list
+
+    def title_tr(self) -> str:
+        return tr(_CTX, self.title)
+
+    def render(self, **values) -> str:
+        """The message in the user's language, values filled in."""
+        return tr(_CTX, self.message).format(**values)
+
+
+_CHECKS = [
+    Check("KEY_MISSING", ERROR, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Sheet or parcel number missing"),
+          QT_TRANSLATE_NOOP(_CTX, "{side} record has no {missing}: it cannot be matched."),
+          ("enter_number",)),
+    Check("MAP_ONLY", ERROR, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Parcel not in the register"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel} on the map has no register row."),
+          ("link_register_row",)),
+    Check("REGISTER_ONLY", ERROR, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Register row without a parcel"),
+          QT_TRANSLATE_NOOP(_CTX, "Register row {row} ({sheet}/{parcel}) has no parcel on the map."),
+          ("link_map_parcel",)),
+    Check("DUPLICATE_KEY_MAP", ERROR, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Parcel number used twice on a sheet"),
+          QT_TRANSLATE_NOOP(_CTX, "Number {parcel} is used by {count} parcels on sheet {sheet}."),
+          ("set_parcel_number",)),
+    Check("DUPLICATE_KEY_REGISTER", ERROR, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Parcel listed twice in the register"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel} has {count} register rows: {rows}."),
+          ("delete_register_row", "set_parcel_number")),
+    Check("SHEET_MISMATCH", ERROR, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Parcel lies on another sheet"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel} lies {where} sheet {located}."),
+          ("set_sheet_number",)),
+    Check("NUMBER_MISMATCH", ERROR, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Sheet or parcel number differs from the register"),
+          QT_TRANSLATE_NOOP(_CTX, "Map parcel {sheet}/{parcel} matches register row {row} "
+                                  "({reg_sheet}/{reg_parcel}): {evidence}."),
+          ("set_parcel_number", "set_sheet_number")),
+    Check("AREA_MISMATCH", WARNING, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Area differs beyond tolerance"),
+          QT_TRANSLATE_NOOP(_CTX, "Map area {map_area} m² vs register {reg_area} m² "
+                                  "(difference {diff} m², tolerance {tol} m²){hint}."),
+          ("set_register_area",)),
+    Check("LANDUSE_MISMATCH", WARNING, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Land use differs"),
+          QT_TRANSLATE_NOOP(_CTX, "Land use on the map {map_value} vs register {reg_value}."),
+          ("set_map_landuse", "set_register_landuse")),
+    Check("LANDUSE_INVALID", ERROR, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Land-use code not in the list"),
+          QT_TRANSLATE_NOOP(_CTX, "{side} land-use code {value} is {state}."),
+          ("set_landuse",)),
+    Check("COMMUNE_CODE_INVALID", ERROR, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Commune code unknown"),
+          QT_TRANSLATE_NOOP(_CTX, "{side} commune code {value} is not an official commune code."),
+          ("set_commune_code",)),
+    Check("COMMUNE_CODE_OBSOLETE", WARNING, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Commune code closed in the 2025 merger"),
+          QT_TRANSLATE_NOOP(_CTX, "{side} commune code {value} was closed on 1 July 2025; "
+                                  "the commune is now {new_code} {new_name}."),
+          ("set_commune_code",)),
+    Check("OWNER_ID_INVALID", WARNING, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Citizen ID invalid"),
+          QT_TRANSLATE_NOOP(_CTX, "Register row {row}: citizen ID {value} — {reason}."),
+          ("set_owner_id",)),
+    Check("OWNER_MISSING", WARNING, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Owner missing"),
+          QT_TRANSLATE_NOOP(_CTX, "Register row {row} ({sheet}/{parcel}) names no land user."),
+          ()),
+    Check("NUMBERING_GAP", INFO, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Gap in the parcel numbering"),
+          QT_TRANSLATE_NOOP(_CTX, "Sheet {sheet}: number {numbers} used neither on the map nor "
+                                  "in the register, and not recorded as an old number."),
+          ()),
+    Check("VALUE_INVALID", WARNING, "register",
+          QT_TRANSLATE_NOOP(_CTX, "Value cannot be read"),
+          QT_TRANSLATE_NOOP(_CTX, "{side} {field} {value!r} is not a number; the check that needs it "
+                                  "was skipped for this record."),
+          ("enter_value",)),
+]
+
+CATALOGUE: dict[str, Check] = {c.code: c for c in _CHECKS}
+
+
+def check(code: str) -> Check:
+    return CATALOGUE[code]
+
+
+def codes(group: str | None = None) -> list[str]:
+    return [c.code for c in _CHECKS if group is None or c.group == group]

@@ -1,0 +1,56 @@
+"""The XLSX report: the flags, a summary per sheet (the evening progress figures), the run."""
+import pandas as pd
+
+from . import catalogue as cat
+from .errors import InputError
+
+FLAG_COLUMNS = ["code", "severity", "status", "commune", "sheet", "parcel", "map_fid",
+                "register_row", "message", "suggestion", "confidence", "map_value",
+                "register_value", "comment", "first_seen", "last_seen"]
+
+
+def sheet_summary(m: pd.DataFrame, pairs: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """Per commune and sheet: parcels, matched with the register, flagged, clean, clean %.
+
+    Clean = matched and no open error/warning flag on the parcel (info flags do not count)."""
+    matched = pd.Series(False, index=m.index)
+    matched[pairs["map_idx"].to_numpy()] = True
+    serious = flags[(flags["severity"] != cat.INFO) & (flags["map_idx"] >= 0)
+                    & (flags["geom_kind"] == "map")]
+    flagged = pd.Series(False, index=m.index)
+    flagged[serious["map_idx"].unique()] = True
+    frame = pd.DataFrame({"commune": m["commune"], "sheet": m["sheet"], "parcels": 1,
+                          "matched": matched.astype(int), "flagged": flagged.astype(int),
+                          "clean": (matched & ~flagged).astype(int)})
+    out = frame.groupby(["commune", "sheet"], sort=False).sum().reset_index()
+    out["clean_pct"] = (100.0 * out["clean"] / out["parcels"]).round(1)
+    return _sort_sheets(out)
+
+
+def _sort_sheets(frame: pd.DataFrame) -> pd.DataFrame:
+    # Sheets are text ('TĐ03-2014'); numeric ones sort as numbers first.
+    num = pd.to_numeric(frame["sheet"], errors="coerce")
+    return frame.assign(_n=num.fillna(float("inf"))).sort_values(["commune", "_n", "sheet"]) \
+        .drop(columns="_n").reset_index(drop=True)
+
+
+def write_report(path: str, flags: pd.DataFrame, summary: pd.DataFrame, run: dict) -> None:
+    codes = flags.groupby(["code", "severity"]).size().rename("flags").reset_index()
+    codes["title"] = codes["code"].map(lambda c: cat.check(c).title_tr() if c in cat.CATALOGUE else c)
+    run_rows = pd.DataFrame({"item": list(run.keys()), "value": [str(v) for v in run.values()]})
+    try:
+        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+            cols = [c for c in FLAG_COLUMNS if c in flags]
+            flags[cols].to_excel(xl, sheet_name="flags", index=False)
+            summary.to_excel(xl, sheet_name="sheets", index=False)
+            codes.to_excel(xl, sheet_name="codes", index=False)
+            run_rows.to_excel(xl, sheet_name="run", index=False)
+            for ws in xl.book.worksheets:
+                ws.freeze_panes = "A2"
+                ws.auto_filter.ref = ws.dimensions
+                for col in ws.columns:
+                    width = max(len(str(c.value or "")) for c in list(col)[:200])
+                    ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 8), 60)
+    except PermissionError:
+        raise InputError("cannot write the report (is it open in Excel?)", path,
+                         fix="close the file or choose another name") from None
