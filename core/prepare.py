@@ -17,7 +17,7 @@ from .errors import InputError
 from .fields import MAP_ROLES, REGISTER_ROLES, SHEET_ROLES, FieldMapping, fold, map_fields
 from .flagset import FlagSet, render
 from .frames import LayerFrame
-from .keys import normalise_key, parse_numbers
+from .keys import normalise_key, on_uniques, parse_numbers
 from .landuse import LandUseCodes, normalise_landuse
 from .sheet_location import (FRAME_CONFIDENCE, NEIGHBOUR_CONFIDENCE, locate_by_frames,
                              locate_by_neighbours)
@@ -292,10 +292,7 @@ def _owner_checks(flags, attrs, mapping, row, commune, sheet, parcel, idents, no
         notes.append("register has no owner field: owners not checked")
         return
     owner = _text(attrs, mapping, "owner")
-    folded_owner = owner.map(fold)
-    kind = _text(attrs, mapping, "owner_kind").map(fold)
-    organisation = folded_owner.str.startswith(ORGANISATION_PREFIXES)
-    person = kind.isin(PERSON_KINDS) | ((kind == "") & ~organisation)
+    kind = on_uniques(lambda s: s.map(fold), _text(attrs, mapping, "owner_kind"))
     missing = np.flatnonzero((owner == "").to_numpy())
     flags.add("OWNER_MISSING", len(missing), messages=render(
                   "OWNER_MISSING", row=row[missing], sheet=sheet[missing], parcel=parcel[missing]),
@@ -306,8 +303,13 @@ def _owner_checks(flags, attrs, mapping, row, commune, sheet, parcel, idents, no
         return
     ids = attrs[mapping.get("owner_id")]
     reason = check_citizen_ids(ids).to_numpy(object)
-    # A person must have a valid ID; an organisation's ID field is not a citizen ID.
-    bad = np.flatnonzero(person.to_numpy() & (reason != "") & (owner != "").to_numpy())
+    # A person must have a valid ID; an organisation's ID field is not a citizen ID. Without an
+    # owner kind, the name tells (only folded where the ID is bad: names are mostly unique).
+    suspect = np.flatnonzero((reason != "") & (owner != "").to_numpy())
+    kinds = kind.to_numpy(object)[suspect]
+    organisation = owner.iloc[suspect].map(fold).str.startswith(ORGANISATION_PREFIXES).to_numpy(bool)
+    person = np.isin(kinds, list(PERSON_KINDS)) | ((kinds == "") & ~organisation)
+    bad = suspect[person]
     if not len(bad):
         return
     shown = ids.astype(object).where(ids.notna(), "").astype(str).to_numpy(object)[bad]

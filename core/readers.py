@@ -177,7 +177,7 @@ def _frame_from_raw(raw: pd.DataFrame, source: str) -> LayerFrame:
     body = raw.iloc[header_idx + 1:].reset_index(drop=True)
     body.columns = header if len(set(header)) == len(header) else _dedupe(header)
     rows = np.arange(len(body), dtype=np.int64) + header_idx + 2   # spreadsheet row numbers
-    blank = body.apply(lambda c: c.isna() | (c.astype(str).str.strip() == "")).all(axis=1).to_numpy()
+    blank = (body.isna() | (body == "")).all(axis=1).to_numpy()
     body, rows = body[~blank].reset_index(drop=True), rows[~blank]
     frame = LayerFrame(attrs=body, source=source, rows=rows, fids=rows)
     frame.notes.append(f"header row {header_idx + 1}")

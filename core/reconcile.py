@@ -37,6 +37,16 @@ class ReconcileResult:
     notes: list = field(default_factory=list)
 
 
+def key_codes(m: pd.DataFrame, r: pd.DataFrame, columns) -> tuple[np.ndarray, np.ndarray]:
+    """One int64 per record for the combined key, equal across both frames iff the key is."""
+    nm = len(m)
+    code = np.zeros(nm + len(r), dtype=np.int64)
+    for col in columns:
+        c, uniq = pd.factorize(np.concatenate([m[col].to_numpy(object), r[col].to_numpy(object)]))
+        code = code * (len(uniq) + 1) + c
+    return code[:nm], code[nm:]
+
+
 def area_tolerance(area: np.ndarray, scale: np.ndarray, factor: float) -> np.ndarray:
     """ΔP = factor × M × √P per record (NaN-safe: unknown area gives NaN)."""
     return factor * scale * np.sqrt(np.clip(area, 0, None))
@@ -85,10 +95,7 @@ def reconcile(m: pd.DataFrame, r: pd.DataFrame, opts: ReconcileOptions | None = 
     nm, nr = len(m), len(r)
 
     # ---- keys --------------------------------------------------------------------------
-    mk_str = m["commune"] + "\x1f" + m["sheet"] + "\x1f" + m["parcel"]
-    rk_str = r["commune"] + "\x1f" + r["sheet"] + "\x1f" + r["parcel"]
-    codes, _ = pd.factorize(pd.concat([mk_str, rk_str], ignore_index=True))
-    mk, rk = codes[:nm], codes[nm:]
+    mk, rk = key_codes(m, r, ("commune", "sheet", "parcel"))
     m_ok, r_ok = m["key_ok"].to_numpy(), r["key_ok"].to_numpy()
 
     m_count = pd.Series(mk[m_ok]).value_counts()
@@ -397,12 +404,23 @@ def _landuse_invalid(flags: FlagSet, m, r, map_of_r):
 
 def _numbering_gaps(flags: FlagSet, m, r, opts, notes):
     """Numbers 1…max of a sheet used neither on the map, in the register, nor as an old number."""
-    mnum = pd.to_numeric(m["parcel"].where(m["parcel"].str.fullmatch(r"\d{1,7}"), None), errors="coerce")
+    def whole_numbers(values: pd.Series) -> pd.Series:
+        num = pd.to_numeric(values, errors="coerce")
+        return num.where((num >= 1) & (num < 10_000_000) & (num == np.floor(num)))
+
+    mnum = whole_numbers(m["parcel"])
     use = m["key_ok"] & mnum.notna()
     if not use.any():
         return
-    sheet_key = m["commune"] + "\x1f" + m["sheet"]
-    mm = pd.DataFrame({"g": sheet_key[use], "n": mnum[use].astype(np.int64)})
+    # sheets as integer groups shared by both frames
+    old_sheet = r["old_sheet"].where(r["old_sheet"] != "", r["sheet"])
+    both = pd.concat([m["commune"] + "\x1f" + m["sheet"], r["commune"] + "\x1f" + r["sheet"],
+                      r["commune"] + "\x1f" + old_sheet], ignore_index=True)
+    gcode, gnames = pd.factorize(both)
+    nm, nr = len(m), len(r)
+    g_m, g_r, g_o = gcode[:nm], gcode[nm:nm + nr], gcode[nm + nr:]
+    sheet_key = pd.Series(g_m, index=m.index)
+    mm = pd.DataFrame({"g": g_m[use.to_numpy()], "n": mnum[use].astype(np.int64).to_numpy()})
     stats = mm.groupby("g")["n"].agg(["max", "count"])
     too_sparse = stats["max"] > opts.max_gap_ratio * stats["count"] + 50
     if too_sparse.any():
@@ -415,15 +433,12 @@ def _numbering_gaps(flags: FlagSet, m, r, opts, notes):
     maxes = stats["max"].to_numpy(np.int64)
     full_g = np.repeat(np.arange(len(stats)), maxes)
     full_n = np.arange(maxes.sum()) - np.repeat(np.cumsum(maxes) - maxes, maxes) + 1
-    used = [mm.assign(gi=mm["g"].map(gid))]
-    rnum = pd.to_numeric(r["parcel"].where(r["parcel"].str.fullmatch(r"\d{1,7}"), None), errors="coerce")
-    rk = r["commune"] + "\x1f" + r["sheet"]
-    used.append(pd.DataFrame({"gi": rk.map(gid), "n": rnum}))
-    old_sheet = r["old_sheet"].where(r["old_sheet"] != "", r["sheet"])
-    onum = pd.to_numeric(r["old_parcel"].where(r["old_parcel"].str.fullmatch(r"\d{1,7}"), None),
-                         errors="coerce")
-    used.append(pd.DataFrame({"gi": (r["commune"] + "\x1f" + old_sheet).map(gid), "n": onum}))
-    used = pd.concat(used, ignore_index=True)[["gi", "n"]].dropna().astype(np.int64)
+    rnum, onum = whole_numbers(r["parcel"]), whole_numbers(r["old_parcel"])
+    used = pd.concat([
+        pd.DataFrame({"gi": mm["g"].map(gid), "n": mm["n"]}),
+        pd.DataFrame({"gi": pd.Series(g_r).map(gid), "n": rnum.to_numpy()}),
+        pd.DataFrame({"gi": pd.Series(g_o).map(gid), "n": onum.to_numpy()}),
+    ], ignore_index=True).dropna().astype(np.int64)
     span = int(maxes.max()) + 2
     used_ids = np.unique(used["gi"].to_numpy() * span + used["n"].to_numpy())
     full_ids = full_g.astype(np.int64) * span + full_n
@@ -438,12 +453,13 @@ def _numbering_gaps(flags: FlagSet, m, r, opts, notes):
     starts = n[new_run]
     ends = pd.Series(n).groupby(run_id).max().to_numpy()
     groups = g[new_run]
-    keys = stats.index.to_numpy(object)[groups]
-    commune = np.array([k.split("\x1f")[0] for k in keys], dtype=object)
-    sheet = np.array([k.split("\x1f")[1] for k in keys], dtype=object)
+    keys = stats.index.to_numpy()[groups]
+    names = np.asarray(gnames, dtype=object)[keys]
+    commune = np.array([k.split("\x1f")[0] for k in names], dtype=object)
+    sheet = np.array([k.split("\x1f")[1] for k in names], dtype=object)
     numbers = np.array([str(a) if a == b else f"{a}–{b}" for a, b in zip(starts, ends)], dtype=object)
     # locate on the sheet: geom_ref is the first map row of that sheet
-    first_row = pd.Series(np.flatnonzero(use.to_numpy()), index=sheet_key[use].to_numpy()).groupby(level=0).first()
+    first_row = pd.Series(np.arange(nm), index=sheet_key.to_numpy()).groupby(level=0).first()
     flags.add("NUMBERING_GAP", len(groups), messages=_render("NUMBERING_GAP", sheet=sheet, numbers=numbers),
               ident_extra="", commune=commune, sheet=sheet, parcel=numbers,
               geom_kind="sheet_of_map", geom_ref=first_row.reindex(keys).to_numpy(np.int64))
