@@ -133,6 +133,7 @@ def write_flags(path: str, flags: pd.DataFrame, geometry: np.ndarray, crs_wkt: s
     fd, tmp = tempfile.mkstemp(prefix=".flags-", suffix=".gpkg", dir=directory)
     os.close(fd)
     os.remove(tmp)
+    ds = None
     try:
         ds = ogr.GetDriverByName("GPKG").CreateDataSource(tmp)
         srs = None
@@ -150,6 +151,7 @@ def write_flags(path: str, flags: pd.DataFrame, geometry: np.ndarray, crs_wkt: s
         ds = None
         os.replace(tmp, path)
     except BaseException:
+        ds = None       # close the half-written file before removing it
         if os.path.exists(tmp):
             os.remove(tmp)
         raise

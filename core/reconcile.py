@@ -166,6 +166,9 @@ def reconcile(m: pd.DataFrame, r: pd.DataFrame, opts: ReconcileOptions | None = 
         typo = same_sheet & (edit != NONE) & free_m & free_r
         sheet_typo = ~same_sheet & free_m & free_r   # same parcel number by construction
         dup = same_sheet & free_m & free_r & (m_dup[cmi] | r_dup[cri]) & ~typo
+        # An extra copy that fits the parcel (or row) of its own number is just a copy:
+        # it must not be handed to another record.
+        dup &= ~_fits_own_key(cmi, cri, m_dup, r_dup, mk, rk, partner_of_m, partner_of_r, pair_metrics)
         how = np.select([swap, typo, sheet_typo, dup], ["swap", "edit", "sheet", "dup"], "")
         weight = np.select([swap, edit == TRANSPOSITION, edit == SUBSTITUTION, edit == INSERTION,
                             sheet_typo, dup], [10, 8, 7, 6, 6, 4], 0)
@@ -213,7 +216,11 @@ def reconcile(m: pd.DataFrame, r: pd.DataFrame, opts: ReconcileOptions | None = 
     rrow = r["row"].to_numpy(np.int64)
 
     # ---- NUMBER_MISMATCH ------------------------------------------------------------------
-    nmm = repairs[repairs["how"].isin(["swap", "edit", "sheet"])]
+    # A duplicated number's extra record is reported once, as the duplicate (with the suggestion).
+    rep_mi_all = repairs["mi"].to_numpy(np.int64)
+    rep_ri_all = repairs["ri"].to_numpy(np.int64)
+    nmm = repairs[repairs["how"].isin(["swap", "edit", "sheet"]).to_numpy()
+                  & ~m_dup[rep_mi_all] & ~r_dup[rep_ri_all]]
     if len(nmm):
         i, j = nmm["mi"].to_numpy(np.int64), nmm["ri"].to_numpy(np.int64)
         how, edit = nmm["how"].to_numpy(object), nmm["edit"].to_numpy()
@@ -315,6 +322,31 @@ def reconcile(m: pd.DataFrame, r: pd.DataFrame, opts: ReconcileOptions | None = 
     _numbering_gaps(flags, m, r, opts, notes)
 
     return ReconcileResult(flags=flags.frame(), pairs=pairs, notes=notes)
+
+
+def _fits_own_key(cmi, cri, m_dup, r_dup, mk, rk, partner_of_m, partner_of_r, pair_metrics):
+    """For candidate pairs, whether the duplicate side fits the record that holds its own key."""
+    out = np.zeros(len(cmi), bool)
+    # the map parcel that took a register key, and the register row that took a map key
+    key_owner_m = pd.Series(np.flatnonzero(partner_of_m >= 0), index=mk[partner_of_m >= 0])
+    key_owner_m = key_owner_m[~key_owner_m.index.duplicated()]
+    key_owner_r = pd.Series(np.flatnonzero(partner_of_r >= 0), index=rk[partner_of_r >= 0])
+    key_owner_r = key_owner_r[~key_owner_r.index.duplicated()]
+    for is_dup, own_idx, lookup, reg_side in ((r_dup[cri], cri, key_owner_m, True),
+                                             (m_dup[cmi], cmi, key_owner_r, False)):
+        sel = np.flatnonzero(is_dup)
+        if not len(sel):
+            continue
+        keys = (rk if reg_side else mk)[own_idx[sel]]
+        other = pd.Series(keys).map(lookup).to_numpy()
+        has = ~pd.isna(other)
+        if not has.any():
+            continue
+        other = other[has].astype(np.int64)
+        mine = own_idx[sel][has]
+        a_ok, known, l_ok, _, _, _ = (pair_metrics(other, mine) if reg_side else pair_metrics(mine, other))
+        out[sel[has]] |= a_ok & l_ok
+    return out
 
 
 def _candidates(m, r, m_pool, r_pool, m_area, r_area, m_scale, opts) -> pd.DataFrame:
