@@ -1,0 +1,36 @@
+"""The few differences between QGIS 3 (Qt 5) and QGIS 4 (Qt 6), in one place.
+
+Everything else in the plugin is written once, with scoped enums and `exec()`.
+"""
+from qgis.core import Qgis, QgsProcessing
+
+try:  # Qt 6: QAction lives in QtGui
+    from qgis.PyQt.QtGui import QAction
+except ImportError:  # Qt 5
+    from qgis.PyQt.QtWidgets import QAction
+
+# Processing source types moved to Qgis.ProcessingSourceType in QGIS 3.36; the old
+# QgsProcessing.SourceType names are gone in QGIS 4.
+if hasattr(Qgis, "ProcessingSourceType"):
+    VECTOR_POLYGON = Qgis.ProcessingSourceType.VectorPolygon
+    VECTOR_ANY = Qgis.ProcessingSourceType.Vector  # incl. tables without geometry
+else:
+    VECTOR_POLYGON = QgsProcessing.SourceType.TypeVectorPolygon
+    VECTOR_ANY = QgsProcessing.SourceType.TypeVector
+
+if hasattr(Qgis, "ProcessingFileParameterBehavior"):  # QGIS >= 3.36
+    FILE_BEHAVIOR_FILE = Qgis.ProcessingFileParameterBehavior.File
+else:
+    from qgis.core import QgsProcessingParameterFile
+
+    FILE_BEHAVIOR_FILE = QgsProcessingParameterFile.Behavior.File
+
+if hasattr(Qgis, "ProcessingParameterFlag"):  # QGIS >= 3.36
+    PARAMETER_FLAG_ADVANCED = Qgis.ProcessingParameterFlag.Advanced
+else:
+    from qgis.core import QgsProcessingParameterDefinition
+
+    PARAMETER_FLAG_ADVANCED = QgsProcessingParameterDefinition.Flag.FlagAdvanced
+
+__all__ = ["QAction", "VECTOR_POLYGON", "VECTOR_ANY", "FILE_BEHAVIOR_FILE",
+           "PARAMETER_FLAG_ADVANCED"]
