@@ -117,7 +117,12 @@ def _check(args) -> int:
                        commune=args.commune, scale=args.scale, user=args.user,
                        tolerance_factor=args.tolerance_factor, landuse_codes=args.landuse_codes)
     s = run_check(req, ConsoleProgress(args.quiet))
-    print("fields: " + "; ".join(s.field_choices))
+    by_side: dict[str, list[str]] = {}
+    for line in s.field_choices:       # "map.sheet ← SHBANDO (auto)"
+        side, rest = line.split(".", 1)
+        by_side.setdefault(side, []).append(rest.replace(" (auto)", ""))
+    for side, items in by_side.items():
+        print(f"fields ({side}): " + ", ".join(items))
     for note in s.notes:
         print(f"note: {note}")
     pct = 100.0 * s.matched / s.parcels if s.parcels else 0.0

@@ -169,6 +169,15 @@ def compute(request: CheckRequest, progress: Progress | None = None) -> tuple[Ch
         # Neither the map nor the request says which commune: match on sheet and parcel only.
         r["commune"] = ""
         notes.append("no commune code on the map: parcels matched on sheet and parcel number only")
+    elif r is not None and (r["commune"] == "").all():
+        communes = pd.unique(m.loc[m["commune"] != "", "commune"])
+        if len(communes) == 1:
+            r["commune"] = communes[0]
+            notes.append(f"no commune code in the register: its rows are taken as commune {communes[0]}")
+        else:
+            m["commune"] = ""
+            notes.append("no commune code in the register and several on the map: parcels matched "
+                         "on sheet and parcel number only (give --commune to check one commune)")
     timings["prepare"] = time.perf_counter() - t
     progress.set_progress(45)
     progress.check()

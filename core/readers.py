@@ -7,6 +7,7 @@ Arrow stream (GDAL >= 3.6) with a feature-by-feature fallback; registers
 import logging
 import os
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ import pandas as pd
 from .errors import InputError
 from .fields import SYNONYMS, fold
 from .frames import LayerFrame
+from .keys import on_uniques
 
 log = logging.getLogger("cadastre_cleaner")
 
@@ -229,11 +231,22 @@ def _read_csv(path: str) -> pd.DataFrame:
         head = fh.read(65536)
     sample = head.decode("utf-8", errors="ignore")
     delimiter = max((",", ";", "\t", "|"), key=lambda d: sample.count(d))
+    # Title rows above the header have fewer cells: size the columns by the widest line.
+    import csv
+    lines = sample.splitlines()[:-1] or sample.splitlines()
+    width = max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=1)
     for encoding in ("utf-8-sig", "cp1258"):
         try:
-            return pd.read_csv(path, header=None, dtype=str, keep_default_na=False,
-                               sep=delimiter, encoding=encoding, skip_blank_lines=False,
-                               engine="c")
+            raw = pd.read_csv(path, header=None, names=range(width), dtype=str,
+                              keep_default_na=False, sep=delimiter, encoding=encoding,
+                              skip_blank_lines=False, engine="c")
+            if encoding == "cp1258":
+                # Windows-1258 writes tones as combining marks: recompose so text compares.
+                for col in raw.columns:
+                    raw[col] = on_uniques(lambda s: s.map(
+                        lambda v: unicodedata.normalize("NFC", v) if isinstance(v, str) else v), raw[col])
+                log.info("%s: read as Windows-1258 (not UTF-8)", path)
+            return raw
         except UnicodeDecodeError:
             continue
         except pd.errors.ParserError as err:

@@ -106,3 +106,40 @@ def test_no_register_is_a_clear_error(tmp_path, case):
     req.register = None
     with pytest.raises(InputError, match="no register"):
         run_check(req)
+
+
+def test_duplicate_headers_in_a_register_file_are_a_clear_error(tmp_path, case):
+    dup = tmp_path / "dup.csv"
+    dup.write_text("Số tờ,Số thửa,Số thửa,Diện tích\n1,1,1,100\n1,2,2,200\n", encoding="utf-8")
+    req = request(case, tmp_path)
+    req.register = str(dup)
+    with pytest.raises(InputError, match="'Số thửa'.*appears 2 times") as err:
+        compute(req)
+    assert "dup.csv" in err.value.one_line()
+
+
+def test_legacy_windows_1258_csv_with_title_rows_is_read(tmp_path, case):
+    legacy = tmp_path / "legacy.csv"
+    text = ("SỔ MỤC KÊ ĐẤT ĐAI\nXã Hoàng Đồng\nSố tờ;Số thửa;Diện tích;Mục đích sử dụng\n"
+            "1;1;100,0;ONT\n1;2;200,0;ONT\n")
+    legacy.write_bytes(to_cp1258(text))
+    req = request(case, tmp_path)
+    req.register = str(legacy)
+    result, _ = compute(req)
+    assert len(result.pairs) == 2
+    assert list(result.r["row"]) == [4, 5]      # rows as the user sees them, under the title rows
+
+
+def to_cp1258(text: str) -> bytes:
+    """Windows-1258 keeps Â Ê Ô Ă Ơ Ư Đ whole but writes tones as separate marks."""
+    import unicodedata
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out, base = [], -1
+    for ch in unicodedata.normalize("NFD", text):
+        if base >= 0 and ch not in tones and unicodedata.combining(ch):
+            out[base] = unicodedata.normalize("NFC", out[base] + ch)   # Ô, Ă, Ơ, Ư
+        else:
+            out.append(ch)
+            if not unicodedata.combining(ch):
+                base = len(out) - 1
+    return "".join(out).encode("cp1258")

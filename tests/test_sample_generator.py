@@ -63,13 +63,20 @@ class Sample:
         self.sheets, self.frames = read_layer(result.gpkg, "sheets")
         self.register = read_register(result.register_csv)
         self.key = read_key(result.answer_key)
-        self.scale_of_sheet = dict(zip(self.sheets["SHBANDO"], self.sheets["TYLE"]))
-        self.frame_of_sheet = dict(zip(self.sheets["SHBANDO"], self.frames))
+        # a sheet number is unique within its commune only: sheets are keyed "commune|sheet"
+        sheet_key = self.sheets["MAXA"] + "|" + self.sheets["SHBANDO"]
+        self.scale_of_sheet = dict(zip(sheet_key, self.sheets["TYLE"]))
+        self.frame_of_sheet = dict(zip(sheet_key, self.frames))
+        p = self.parcels
+        p["sheet_key"] = p["MAXA"] + "|" + p["SHBANDO"]
         # the sheet each parcel truly lies on (SHEET_MISMATCH parcels carry a wrong SHBANDO)
-        true_sheet = self.parcels["SHBANDO"].copy()
+        true_sheet = p["sheet_key"].copy()
         moved = self.key[self.key["code"] == "SHEET_MISMATCH"]
-        true_sheet[moved["map_fid"].astype(int).to_numpy() - 1] = moved["expected_sheet"].to_numpy()
-        self.parcels["true_sheet"] = true_sheet
+        true_sheet[moved["map_fid"].astype(int).to_numpy() - 1] = (moved["commune"] + "|"
+                                                                   + moved["expected_sheet"]).to_numpy()
+        p["true_sheet"] = true_sheet
+        reg = self.register
+        reg["sheet_key"] = reg["Mã xã"] + "|" + reg["Số tờ"]
         self.touched_fids = set(self.key["map_fid"].dropna().astype(int))
         self.touched_rows = set(self.key["register_row"].dropna().astype(int))
 
@@ -165,11 +172,11 @@ def test_sheets_carry_their_circular_25_code_and_are_numbered_in_order(sample):
         assert shapely.equals(rebuilt, frame)
         assert scale in (1000, 2000)
     numbers = sheets["SHBANDO"].astype(int)
-    assert sorted(numbers) == list(range(1, len(sheets) + 1))
-    # tờ số: 1:2000 sheets first, then west → east, north → south within a scale
     bounds = shapely.bounds(frames)
-    order = sorted(range(len(sheets)), key=lambda i: (-sheets["TYLE"][i], -bounds[i, 3], bounds[i, 0]))
-    assert [numbers[i] for i in order] == list(range(1, len(sheets) + 1))
+    for _, idx in sheets.groupby("MAXA").groups.items():
+        # tờ số 1…n: 1:2000 sheets first, then west → east, north → south within a scale
+        order = sorted(idx, key=lambda i: (-sheets["TYLE"][i], -bounds[i, 3], bounds[i, 0]))
+        assert [numbers[i] for i in order] == list(range(1, len(idx) + 1))
 
 
 # ----------------------------------------------------------------------------- numbering
@@ -191,7 +198,7 @@ def test_numbers_run_1_to_n_per_sheet_apart_from_cancelled_ones(sample):
     assert len(old) > 0
     for sheet, idx in p.groupby("true_sheet").groups.items():
         numbers = true[idx].to_numpy()
-        cancelled = old.loc[old["Số tờ"] == sheet, "Số thửa cũ"].astype(int).to_numpy()
+        cancelled = old.loc[old["sheet_key"] == sheet, "Số thửa cũ"].astype(int).to_numpy()
         assert len(set(numbers)) == len(numbers), sheet
         assert not set(numbers) & set(cancelled), sheet
         assert sorted(set(numbers) | set(cancelled)) == list(range(1, len(numbers) + len(cancelled) + 1))
@@ -201,7 +208,7 @@ def test_numbers_follow_the_zigzag_with_renumbered_parcels_after_the_last(sample
     p, reg = sample.parcels, sample.register
     true = _true_numbers(sample)
     old = reg[reg["Số thửa cũ"] != ""]
-    old_of = dict(zip(zip(old["Số tờ"], old["Số thửa"].astype(int)), old["Số thửa cũ"].astype(int)))
+    old_of = dict(zip(zip(old["sheet_key"], old["Số thửa"].astype(int)), old["Số thửa cũ"].astype(int)))
     number_before_split = np.array([old_of.get((s, n), n) for s, n in zip(p["true_sheet"], true)])
     pts = shapely.point_on_surface(sample.geoms)
     frames = [sample.frame_of_sheet[s] for s in p["true_sheet"]]
@@ -235,7 +242,7 @@ def test_clean_register_rows_match_their_parcel_within_tolerance(sample):
     pairs = _clean_pairs(sample)
     assert len(pairs) >= 0.95 * len(sample.parcels)
     legal = pairs["Diện tích (m²)"].astype(float)
-    tol = area_tolerance(pairs["DIENTICH"], pairs["SHBANDO"].map(sample.scale_of_sheet))
+    tol = area_tolerance(pairs["DIENTICH"], pairs["sheet_key_x"].map(sample.scale_of_sheet))
     assert (np.abs(legal - pairs["DIENTICH"]) <= 0.3 * tol + 0.05).all()
     assert (pairs["Mục đích sử dụng"] == pairs["KHLOAIDAT"]).all()
     assert (pairs["Mã xã"] == pairs["MAXA"]).all()
@@ -268,8 +275,8 @@ def test_xlsx_holds_the_csv_rows_with_codes_and_ids_as_text(sample):
     from openpyxl import load_workbook
     ws = load_workbook(sample.result.register_xlsx, read_only=True).worksheets[0]
     rows = list(ws.iter_rows(min_row=1, max_row=301, values_only=True))
-    assert list(rows[0]) == list(sample.register.columns[1:])
-    csv = sample.register.iloc[:300, 1:]
+    csv = sample.register.iloc[:300, 1:13]       # the file's own columns
+    assert list(rows[0]) == list(csv.columns)
     text_columns = ["Mã xã", "Số tờ", "Mục đích sử dụng", "Tên chủ sử dụng", "Loại đối tượng",
                     "Số CCCD", "Địa chỉ", "Số tờ cũ"]
     for cells, (_, want) in zip(rows[1:], csv.iterrows()):
@@ -308,50 +315,52 @@ def test_every_key_row_points_at_a_record_that_shows_its_defect(sample):
     p, reg, key = sample.parcels, sample.register.set_index("row"), sample.key
     units, codes = AdminUnits.load(), LandUseCodes.load()
     provinces = units.birth_province_codes()
-    map_keys = pd.Series(list(zip(p["SHBANDO"], p["SHTHUA"].astype(str))))
+    map_keys = pd.Series(list(zip(p["sheet_key"], p["SHTHUA"].astype(str))))
     map_count = map_keys.value_counts()
-    reg_keys = pd.Series(list(zip(reg["Số tờ"], reg["Số thửa"])), index=reg.index)
+    reg_keys = pd.Series(list(zip(reg["sheet_key"], reg["Số thửa"])), index=reg.index)
     reg_count = reg_keys.value_counts()
-    old_keys = set(zip(reg["Số tờ cũ"], reg["Số thửa cũ"]))
+    old_keys = set(zip(reg["Mã xã"] + "|" + reg["Số tờ cũ"], reg["Số thửa cũ"]))
     for k in key.itertuples():
+        sheet = f"{k.commune}|{k.sheet}"
+        map_sheet = f"{k.expected_commune or k.commune}|{k.sheet}"   # the map keeps current codes
         m = p.iloc[k.map_fid - 1] if pd.notna(k.map_fid) else None
         r = reg.loc[k.register_row] if pd.notna(k.register_row) else None
         if m is not None:
-            assert (m["SHBANDO"], str(m["SHTHUA"])) == (k.sheet, k.parcel), k
+            assert (m["sheet_key"], str(m["SHTHUA"])) == (map_sheet, k.parcel), k
             if k.code != "COMMUNE_CODE_OBSOLETE":
                 assert m["MAXA"] == k.commune
         if k.code == "NUMBER_MISMATCH":
             assert k.expected_parcel != k.parcel
-            assert (r["Số tờ"], r["Số thửa"]) == (k.sheet, k.expected_parcel)
+            assert (r["sheet_key"], r["Số thửa"]) == (sheet, k.expected_parcel)
             if k.details.startswith("typo"):
-                assert map_count[(k.sheet, k.parcel)] == 1 and (k.sheet, k.parcel) not in reg_count
-                assert (k.sheet, k.parcel) not in old_keys
+                assert map_count[(sheet, k.parcel)] == 1 and (sheet, k.parcel) not in reg_count
+                assert (sheet, k.parcel) not in old_keys
             else:   # the partner shows this parcel's true number
-                partner = key[(key["code"] == k.code) & (key["sheet"] == k.sheet)
+                partner = key[(key["code"] == k.code) & (key["commune"] == k.commune) & (key["sheet"] == k.sheet)
                               & (key["parcel"] == k.expected_parcel) & (key["expected_parcel"] == k.parcel)]
                 assert len(partner) == 1
         elif k.code == "SHEET_MISMATCH":
             assert k.sheet != k.expected_sheet
             inside = shapely.point_on_surface(sample.geoms[k.map_fid - 1])
-            assert sample.frame_of_sheet[k.expected_sheet].contains(inside)
-            assert not sample.frame_of_sheet[k.sheet].intersects(inside)
+            assert sample.frame_of_sheet[f"{k.commune}|{k.expected_sheet}"].contains(inside)
+            assert not sample.frame_of_sheet[sheet].intersects(inside)
             assert (r["Số tờ"], r["Số thửa"]) == (k.expected_sheet, k.parcel)
         elif k.code == "MAP_ONLY":
-            assert r is None and (k.sheet, k.parcel) not in reg_count
+            assert r is None and (sheet, k.parcel) not in reg_count
         elif k.code == "REGISTER_ONLY":
-            assert m is None and (r["Số tờ"], r["Số thửa"]) == (k.sheet, k.parcel)
-            assert (k.sheet, k.parcel) not in map_count and (k.sheet, k.parcel) not in old_keys
+            assert m is None and (r["sheet_key"], r["Số thửa"]) == (sheet, k.parcel)
+            assert (sheet, k.parcel) not in map_count and (sheet, k.parcel) not in old_keys
         elif k.code == "DUPLICATE_KEY_MAP":
-            assert map_count[(k.sheet, k.parcel)] == 2
+            assert map_count[(sheet, k.parcel)] == 2
             if k.expected_parcel:
-                assert (r["Số tờ"], r["Số thửa"]) == (k.sheet, k.expected_parcel)
+                assert (r["sheet_key"], r["Số thửa"]) == (sheet, k.expected_parcel)
         elif k.code == "DUPLICATE_KEY_REGISTER":
-            assert (r["Số tờ"], r["Số thửa"]) == (k.sheet, k.parcel)
-            assert reg_count[(k.sheet, k.parcel)] == 2
+            assert (r["sheet_key"], r["Số thửa"]) == (sheet, k.parcel)
+            assert reg_count[(sheet, k.parcel)] == 2
             neighbours = [reg_keys.get(k.register_row - 1), reg_keys.get(k.register_row + 1)]
-            assert (k.sheet, k.parcel) in neighbours
+            assert (sheet, k.parcel) in neighbours
         elif k.code == "AREA_MISMATCH":
-            tol = area_tolerance(m["DIENTICH"], sample.scale_of_sheet[m["SHBANDO"]])
+            tol = area_tolerance(m["DIENTICH"], sample.scale_of_sheet[m["sheet_key"]])
             assert abs(float(r["Diện tích (m²)"]) - m["DIENTICH"]) > 3 * tol
         elif k.code == "LANDUSE_MISMATCH":
             assert r["Mục đích sử dụng"] != m["KHLOAIDAT"]

@@ -21,7 +21,7 @@ CM = 100                       # coordinates are integer centimetres
 ROAD, WATER = 2, 1             # rank of a strip where two cross: the higher keeps the crossing
 
 # Nominal parcels per sheet (the per-sheet targets vary around these).
-DENSE_SHEET_PARCELS = 550
+DENSE_SHEET_PARCELS = 750
 RURAL_SHEET_PARCELS = 450
 DENSE_SHARE = 0.4              # share of a commune's parcels on 1:1000 sheets
 
@@ -146,7 +146,7 @@ def _commune_cells(target: int, rng: np.random.Generator):
     dense_total = 0
     dense_targets = np.zeros(0, dtype=np.int64)
     if n_dense:
-        per_sheet = float(np.clip(DENSE_SHARE * target / (4 * n_dense), 150, 700))
+        per_sheet = float(np.clip(DENSE_SHARE * target / (4 * n_dense), 150, 900))
         dense_total = int(round(per_sheet * 4 * n_dense))
         dense_targets = split_total(dense_total, 4 * n_dense, rng, 0.15)
     rural_total = target - dense_total
@@ -252,14 +252,14 @@ def _fits(strip: Strip, others: list, start: int, end: int, gap: int, edge: int)
 
 
 def _add_streets(sheet: Sheet, rng: np.random.Generator) -> None:
-    """Village streets: east–west every 70–130 m (two house rows between), a few north–south."""
+    """Village streets: east–west every 90–160 m (two house rows between), a few north–south."""
     pos = sheet.top - int(rng.uniform(45, 90) * CM)
     while pos > sheet.bottom + 25 * CM:
         half = int(rng.uniform(2, 3.5) * CM)
         street = Strip(pos - half, pos + half, "DGT", ROAD)
         if _fits(street, sheet.h_strips, sheet.bottom, sheet.top, 30 * CM, 25 * CM):
             sheet.h_strips.append(street)
-        pos -= int(rng.uniform(70, 130) * CM)
+        pos -= int(rng.uniform(90, 160) * CM)
     pos = sheet.left + int(rng.uniform(60, 150) * CM)
     while pos < sheet.right - 25 * CM:
         half = int(rng.uniform(2, 3) * CM)

@@ -32,6 +32,7 @@ _RURAL_MEAN_AREA = {"LUC": 1500, "LUK": 1500, "BHK": 1600, "CLN": 2000, "RSX": 6
 _VILLAGE_USES = (("CLN", "BHK", "LUC", "NTS"), (0.45, 0.30, 0.18, 0.07))
 _VILLAGE_MEAN_AREA = {"CLN": 700, "BHK": 900, "LUC": 1200, "NTS": 800}
 _MIN_AREA_M2 = {True: 100, False: 200}      # dense / rural: the smallest field parcel
+_FIELD_SHARE_MIN = 0.25                     # of a sheet's target, at least, go to fields
 
 
 class RectBuffer:
@@ -89,7 +90,9 @@ def tile_sheet(sheet: Sheet, sheet_id: int, rng: np.random.Generator, out: RectB
     wanted = sheet.target - count - fixed
     order = rng.permutation(len(plans))
     k = 0
-    while wanted < len(zones) and k < len(order):
+    # fields keep a share of the target, or the few left would be huge
+    floor_ = max(len(zones), int(_FIELD_SHARE_MIN * sheet.target))
+    while wanted < floor_ and k < len(order):
         # too many houses for the target: this block becomes fields
         p = plans[order[k]]
         k += 1
@@ -100,6 +103,7 @@ def tile_sheet(sheet: Sheet, sheet_id: int, rng: np.random.Generator, out: RectB
         p["count"], p["rows"] = 0, []
         p["zones"] = [_zone(p["block"][:4], sheet, rng)]
         zones = [z for q in plans for z in q["zones"]]
+        floor_ = max(len(zones), int(_FIELD_SHARE_MIN * sheet.target))
 
     for p in plans:
         for row in p["rows"]:
@@ -211,8 +215,8 @@ def _house_rows(block, sheet: Sheet, rng: np.random.Generator) -> dict:
     if not residential or not (front_hi or front_lo) or width < 12 * CM:
         plan["zones"].append(_zone((x0, y0, x1, y1), sheet, rng))
         return plan
-    depth_hi = int(rng.uniform(20, 45) * CM) if front_hi else 0
-    depth_lo = int(rng.uniform(20, 45) * CM) if front_lo else 0
+    depth_hi = int(rng.uniform(20, 40) * CM) if front_hi else 0
+    depth_lo = int(rng.uniform(20, 40) * CM) if front_lo else 0
     if front_hi and front_lo and depth_hi + depth_lo + 8 * CM > height:
         if height >= 30 * CM:          # two rows back to back, no middle
             depth_hi = height // 2
@@ -253,8 +257,8 @@ def _house_row(u0: int, u1: int, front: int, depth: int, sign: int, transposed: 
     lo_d = 15 * CM
     hi_d = min(35 * CM, depth)
     house_depth = np.round(rng.uniform(lo_d, max(hi_d, lo_d), n)).astype(np.int64)
-    # a shallow row is all house; a deep one has gardens behind most houses
-    whole = (depth - house_depth < 5 * CM) | ((depth <= 35 * CM) & (rng.random(n) < 0.6))
+    # about half the houses have a garden behind them, where the row is deep enough
+    whole = (depth - house_depth < 5 * CM) | ((depth <= 35 * CM) & (rng.random(n) < 0.55))
     house_depth = np.where(whole, depth, np.minimum(house_depth, depth))
     garden_uses = np.where(rng.random(n) < 0.6, LU["CLN"], LU["BHK"])
     return {"u0": breaks[:-1], "u1": breaks[1:], "front": front, "depth": depth,
