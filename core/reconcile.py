@@ -217,10 +217,8 @@ def reconcile(m: pd.DataFrame, r: pd.DataFrame, opts: ReconcileOptions | None = 
 
     # ---- NUMBER_MISMATCH ------------------------------------------------------------------
     # A duplicated number's extra record is reported once, as the duplicate (with the suggestion).
-    rep_mi_all = repairs["mi"].to_numpy(np.int64)
-    rep_ri_all = repairs["ri"].to_numpy(np.int64)
     nmm = repairs[repairs["how"].isin(["swap", "edit", "sheet"]).to_numpy()
-                  & ~m_dup[rep_mi_all] & ~r_dup[rep_ri_all]]
+                  & ~m_dup[rep_mi] & ~r_dup[rep_ri]]
     if len(nmm):
         i, j = nmm["mi"].to_numpy(np.int64), nmm["ri"].to_numpy(np.int64)
         how, edit = nmm["how"].to_numpy(object), nmm["edit"].to_numpy()
@@ -344,7 +342,7 @@ def _fits_own_key(cmi, cri, m_dup, r_dup, mk, rk, partner_of_m, partner_of_r, pa
             continue
         other = other[has].astype(np.int64)
         mine = own_idx[sel][has]
-        a_ok, known, l_ok, _, _, _ = (pair_metrics(other, mine) if reg_side else pair_metrics(mine, other))
+        a_ok, _, l_ok, _, _, _ = pair_metrics(other, mine) if reg_side else pair_metrics(mine, other)
         out[sel[has]] |= a_ok & l_ok
     return out
 
