@@ -104,7 +104,7 @@ def test_same_seed_gives_identical_csv_files_and_another_seed_does_not(tmp_path)
     assert a.register_xlsx is None
 
 
-@pytest.mark.parametrize("parcels", [100, 2000, 45_000])
+@pytest.mark.parametrize("parcels", [100, 2000, pytest.param(45_000, marks=pytest.mark.slow)])
 def test_parcel_count_is_within_ten_percent(tmp_path, parcels):
     res = generate_sample(tmp_path, SampleSpec(parcels=parcels, seed=2, parcels_per_commune=20_000,
                                                write_xlsx=False))
@@ -336,8 +336,9 @@ def test_every_key_row_points_at_a_record_that_shows_its_defect(sample):
                 assert map_count[(sheet, k.parcel)] == 1 and (sheet, k.parcel) not in reg_count
                 assert (sheet, k.parcel) not in old_keys
             else:   # the partner shows this parcel's true number
-                partner = key[(key["code"] == k.code) & (key["commune"] == k.commune) & (key["sheet"] == k.sheet)
-                              & (key["parcel"] == k.expected_parcel) & (key["expected_parcel"] == k.parcel)]
+                partner = key[(key["code"] == k.code) & (key["commune"] == k.commune)
+                              & (key["sheet"] == k.sheet) & (key["parcel"] == k.expected_parcel)
+                              & (key["expected_parcel"] == k.parcel)]
                 assert len(partner) == 1
         elif k.code == "SHEET_MISMATCH":
             assert k.sheet != k.expected_sheet

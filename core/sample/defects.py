@@ -10,6 +10,11 @@ Numbers are chosen so the defects make no numbering gap of their own: a mistyped
 parcel number and an extra register row take the next numbers above the sheet's
 highest (a typo is one digit changed or two adjacent digits swapped of a real
 parcel's number); numbers below are all in use or cancelled.
+
+Defects leave records a checker must pair by area and land use (a parcel without its
+row, a row without its parcel). Two such records of different defects on one sheet, or
+with one number on two sheets of a commune, that happen to agree in both would be
+paired by mistake, so a defect that would create such a coincidence is put elsewhere.
 """
 from __future__ import annotations
 
@@ -18,25 +23,32 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..sheet_grid import area_tolerance
+
 KEY_COLUMNS = ["code", "commune", "sheet", "parcel", "map_fid", "register_row",
                "expected_commune", "expected_sheet", "expected_parcel", "details"]
 
-# (code, variant, map parcels touched per instance)
+# (code, Injector method, map parcels touched per instance)
 KINDS = (
     ("NUMBER_MISMATCH", "swap", 2),
     ("NUMBER_MISMATCH", "typo", 1),
-    ("SHEET_MISMATCH", "", 1),
-    ("MAP_ONLY", "", 1),
-    ("REGISTER_ONLY", "", 1),
-    ("DUPLICATE_KEY_MAP", "", 2),
-    ("DUPLICATE_KEY_REGISTER", "", 1),
-    ("AREA_MISMATCH", "", 1),
-    ("LANDUSE_MISMATCH", "", 1),
-    ("LANDUSE_INVALID", "", 1),
-    ("COMMUNE_CODE_OBSOLETE", "", 1),
-    ("OWNER_ID_INVALID", "", 1),
-    ("OWNER_MISSING", "", 1),
+    ("SHEET_MISMATCH", "sheet_mismatch", 1),
+    ("MAP_ONLY", "map_only", 1),
+    ("REGISTER_ONLY", "register_only", 1),
+    ("DUPLICATE_KEY_MAP", "duplicate_map", 2),
+    ("DUPLICATE_KEY_REGISTER", "duplicate_register", 1),
+    ("AREA_MISMATCH", "area", 1),
+    ("LANDUSE_MISMATCH", "landuse_mismatch", 1),
+    ("LANDUSE_INVALID", "landuse_invalid", 1),
+    ("COMMUNE_CODE_OBSOLETE", "commune_obsolete", 1),
+    ("OWNER_ID_INVALID", "owner_id", 1),
+    ("OWNER_MISSING", "owner_missing", 1),
 )
+# Extra register rows come before typos (both take the numbers above a sheet's highest);
+# pairs of parcels are found before single parcels use up the candidates.
+ORDER = ("register_only", "swap", "duplicate_map", "sheet_mismatch", "typo", "map_only",
+         "duplicate_register", "area", "landuse_mismatch", "landuse_invalid", "commune_obsolete",
+         "owner_id", "owner_missing")
 
 # a valid code of another kind for each private land use
 LANDUSE_OTHER = {"ONT": ("CLN", "BHK"), "CLN": ("ONT", "BHK", "RSX"), "BHK": ("LUC", "CLN"),
@@ -83,6 +95,7 @@ class Context:
     sheet_label: list            # sheet id -> SHBANDO text
     sheet_commune: np.ndarray    # sheet id -> commune index
     sheet_frame: np.ndarray      # sheet id -> (left, bottom, right, top)
+    sheet_scale: np.ndarray      # sheet id -> scale denominator
     commune_code: list           # commune index -> code
     closed_codes: list           # commune index -> pre-2025 codes merged into it (kept code excluded)
     random_person: object        # (commune index, rng) -> dict of owner columns
@@ -101,6 +114,9 @@ def plan_counts(n_parcels: int, rate: float, rng: np.random.Generator) -> list[i
 
 
 class Injector:
+    """Applies defects one kind at a time, each to parcels no defect touched yet, and
+    writes the key rows (`keys`, register rows as record ids) and counts by code."""
+
     def __init__(self, m: MapState, reg: RegisterState, ctx: Context, rng: np.random.Generator):
         self.m, self.reg, self.ctx, self.rng = m, reg, ctx, rng
         n = len(m.number)
@@ -118,6 +134,10 @@ class Injector:
         self.keys: list[dict] = []
         self.counts: dict[str, int] = {}
         self._order = rng.permutation(n)
+        # (area, land use) of map records and register rows left without a partner,
+        # by sheet and by (commune, number shown)
+        self.free_map: dict = {}
+        self.free_reg: dict = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -174,6 +194,39 @@ class Injector:
                 return b
         return -1
 
+    def _places(self, sheet: int, number: int):
+        return (("s", sheet), ("n", int(self.ctx.sheet_commune[sheet]), number))
+
+    def _clashes(self, sheet: int, record, pool: dict) -> bool:
+        area, landuse, number = record
+        scale = self.ctx.sheet_scale[sheet]
+        for place in self._places(sheet, number):
+            for other, lu in pool.get(place, ()):
+                if lu == landuse and abs(other - area) <= 2 * float(
+                        area_tolerance(max(area, other), scale)) + 0.2:
+                    return True
+        return False
+
+    def _free_ok(self, sheet: int, maps=(), regs=()) -> bool:
+        """No unpaired map record of this defect looks like an unpaired row of another, and back.
+        Records are (area, land use, number shown)."""
+        return (not any(self._clashes(sheet, r, self.free_reg) for r in maps)
+                and not any(self._clashes(sheet, r, self.free_map) for r in regs))
+
+    def _add_free(self, sheet: int, maps=(), regs=()) -> None:
+        for pool, records in ((self.free_map, maps), (self.free_reg, regs)):
+            for area, landuse, number in records:
+                for place in self._places(sheet, number):
+                    pool.setdefault(place, []).append((area, landuse))
+
+    def _map_rec(self, i: int, shown: int | None = None):
+        """Map parcel i as a record: area, land use and the number it shows (or will)."""
+        return float(self.m.area[i]), self.m.landuse[i], int(self.m.number[i] if shown is None else shown)
+
+    def _reg_rec(self, i: int):
+        c = self.reg.columns
+        return float(c["area"][i]), c["landuse"][i], int(c["number"][i])
+
     # ------------------------------------------------------------------ map defects
 
     def swap(self, count: int):
@@ -186,7 +239,13 @@ class Injector:
             b = self._neighbour(a)
             if b < 0:
                 continue
+            s = int(self.m.sheet[a])
             na, nb = int(self.m.number[a]), int(self.m.number[b])
+            maps = [self._map_rec(a, shown=nb), self._map_rec(b, shown=na)]
+            regs = [self._reg_rec(a), self._reg_rec(b)]
+            if not self._free_ok(s, maps, regs):
+                continue
+            self._add_free(s, maps, regs)
             self.m.number[a], self.m.number[b] = nb, na
             self.touched[[a, b]] = True
             for i, other, true in ((a, b, na), (b, a, nb)):
@@ -206,7 +265,12 @@ class Injector:
             b = self._neighbour(a)
             if b < 0:
                 continue
+            s = int(self.m.sheet[a])
             na, nb = int(self.m.number[a]), int(self.m.number[b])
+            maps, regs = [self._map_rec(b, shown=na)], [self._reg_rec(b)]
+            if not self._free_ok(s, maps, regs):
+                continue
+            self._add_free(s, maps, regs)
             self.m.number[b] = na
             self.touched[[a, b]] = True
             self._map_key("DUPLICATE_KEY_MAP", a, rec=a,
@@ -232,6 +296,7 @@ class Injector:
                 if found is None:
                     continue
                 i, how = found
+                self._add_free(s, [self._map_rec(i, shown=typed)], [self._reg_rec(i)])
                 true = int(self.m.number[i])
                 self.m.number[i] = typed
                 self.top[s] = typed
@@ -244,6 +309,7 @@ class Injector:
         self.counts["NUMBER_MISMATCH"] = self.counts.get("NUMBER_MISMATCH", 0) + done
 
     def _typo_source(self, sheet: int, typed: int):
+        """A free parcel of the sheet whose number is one edit from `typed`, and the edit."""
         text = str(typed)
         swaps, changes = [], []
         for j in range(len(text) - 1):
@@ -259,7 +325,8 @@ class Injector:
         for variants, how in groups:
             numbers = [int(v) for v in variants if not v.startswith("0")]
             hits = [self.find(sheet, n) for n in numbers if 1 <= n <= self.clean_top[sheet]]
-            hits = [i for i in hits if self.free(i) and not self.m.renumbered[i]]
+            hits = [i for i in hits if self.free(i) and not self.m.renumbered[i]
+                    and self._free_ok(sheet, [self._map_rec(i, shown=typed)], [self._reg_rec(i)])]
             if hits:
                 return hits[int(self.rng.integers(len(hits)))], how
         return None
@@ -317,14 +384,16 @@ class Injector:
                     continue
                 model = int(self.rng.integers(lo, hi))     # a parcel of the sheet to imitate
                 c = int(self.m.commune[model])
+                landuse = self.m.landuse[model] if self.m.private[model] else "CLN"
+                area = round(float(self.m.area[model]) * self.rng.uniform(0.6, 1.4), 1)
                 number = int(self.top[s]) + 1
+                if not self._free_ok(s, regs=[(area, landuse, number)]):
+                    continue
+                self._add_free(s, regs=[(area, landuse, number)])
                 self.top[s] = number
                 values = dict(self.ctx.random_person(c, self.rng))
-                landuse = self.m.landuse[model] if self.m.private[model] else "CLN"
                 values.update(commune=self.ctx.commune_code[c], sheet=self.ctx.sheet_label[s],
-                              number=number, landuse=landuse,
-                              area=round(float(self.m.area[model]) * self.rng.uniform(0.6, 1.4), 1),
-                              old_sheet="", old_number="")
+                              number=number, landuse=landuse, area=area, old_sheet="", old_number="")
                 rec = self._append(-1, s, number, values)
                 self._reg_key("REGISTER_ONLY", rec,
                               details=f"register row for parcel {number}, not on the map")
@@ -344,37 +413,66 @@ class Injector:
         return picked
 
     def map_only(self, count: int):
-        for i in self._take(count):
-            self.reg.dropped.add(int(i))
-            self._map_key("MAP_ONLY", int(i), details="register row removed")
+        for i in self.candidates():
+            if len(self.reg.dropped) == count:
+                break
+            i = int(i)
+            s = int(self.m.sheet[i])
+            if self.touched[i] or not self._free_ok(s, maps=[self._map_rec(i)]):
+                continue
+            self._add_free(s, maps=[self._map_rec(i)])
+            self.touched[i] = True
+            self.reg.dropped.add(i)
+            self._map_key("MAP_ONLY", i, details="register row removed")
         self.counts["MAP_ONLY"] = len(self.reg.dropped)
 
     def duplicate_register(self, count: int):
-        picked = self._take(count)
-        for k, i in enumerate(picked):
+        done = 0
+        for i in self.candidates():
+            if done == count:
+                break
             i = int(i)
+            s = int(self.m.sheet[i])
+            # the copy is a row the map parcel cannot take as well
+            if self.touched[i] or not self._free_ok(s, regs=[self._reg_rec(i)]):
+                continue
+            self._add_free(s, regs=[self._reg_rec(i)])
+            self.touched[i] = True
             values = {c: self.reg.columns[c][i] for c in self.reg.columns}
-            exact = k % 2 == 0 or not self.m.private[i]
+            exact = done % 2 == 0 or not self.m.private[i]      # half exact, half another owner
             if not exact:
                 values.update(self.ctx.random_person(int(self.m.commune[i]), self.rng))
             rec = self._append(i, int(self.reg.sheet_id[i]), int(self.reg.number[i]), values)
             what = "exact copy" if exact else "copy naming another owner"
-            self._reg_key("DUPLICATE_KEY_REGISTER", i, i, details=f"original of a duplicated row")
+            self._reg_key("DUPLICATE_KEY_REGISTER", i, i, details="original of a duplicated row")
             self._reg_key("DUPLICATE_KEY_REGISTER", rec, i, details=f"{what} inserted after the original")
-        self.counts["DUPLICATE_KEY_REGISTER"] = len(picked)
+            done += 1
+        self.counts["DUPLICATE_KEY_REGISTER"] = done
 
     def area(self, count: int):
-        picked = self._take(count)
         col = self.reg.columns["area"]
-        for i in picked:
+        done = 0
+        for i in self.candidates():
+            if done == count:
+                break
             i = int(i)
+            if self.touched[i]:
+                continue
+            s = int(self.m.sheet[i])
             old = float(col[i])
             new, how = area_typo(old, float(self.m.area[i]),
                                  SWAP_AREA_FACTOR * float(self.m.tolerance[i]), self.rng)
+            maps = [self._map_rec(i)]
+            regs = [(new, self.reg.columns["landuse"][i], int(self.reg.columns["number"][i]))]
+            if not self._free_ok(s, maps, regs):
+                continue
+            self._add_free(s, maps, regs)
+            self.touched[i] = True
             col[i] = new
             self._reg_key("AREA_MISMATCH", i, i, details=f"register area {old:.1f} written {new:.1f} "
                                                          f"({how}); map {self.m.area[i]:.1f}")
-        self.counts["AREA_MISMATCH"] = len(picked)
+            done += 1
+        self.counts["AREA_MISMATCH"] = done
 
     def landuse_mismatch(self, count: int):
         mask = np.isin(self.m.landuse, list(LANDUSE_OTHER)) & self.m.private
@@ -483,22 +581,10 @@ def inject(m: MapState, reg: RegisterState, ctx: Context, rate: float,
            rng: np.random.Generator) -> Injector:
     """Put the planned defects in; the Injector holds the key rows and counts."""
     inj = Injector(m, reg, ctx, rng)
-    counts = dict(zip(range(len(KINDS)), plan_counts(len(m.number), rate, rng)))
+    planned = dict(zip((k[1] for k in KINDS), plan_counts(len(m.number), rate, rng)))
     inj.counts = {code: 0 for code, _, _ in KINDS}
-    # register-only rows and typos both take the numbers above a sheet's highest
-    inj.register_only(counts[4])
-    inj.swap(counts[0])
-    inj.duplicate_map(counts[5])
-    inj.sheet_mismatch(counts[2])
-    inj.typo(counts[1])
-    inj.map_only(counts[3])
-    inj.duplicate_register(counts[6])
-    inj.area(counts[7])
-    inj.landuse_mismatch(counts[8])
-    inj.landuse_invalid(counts[9])
-    inj.commune_obsolete(counts[10])
-    inj.owner_id(counts[11])
-    inj.owner_missing(counts[12])
+    for method in ORDER:
+        getattr(inj, method)(planned[method])
     return inj
 
 

@@ -36,7 +36,9 @@ REGISTER_EQUAL_SHARE = 0.4    # register area written exactly as the map's
 
 @dataclass
 class SampleSpec:
-    parcels: int = 2000            # target parcel count (the result is within ±10 %)
+    """What to generate. The map is always laid out near Lạng Sơn in EPSG:9215; another
+    province_code changes the communes, names and addresses, not the position."""
+    parcels: int = 2000            # target parcel count, 100 … 2 000 000 (the result is within ±10 %)
     seed: int = 1
     defect_rate: float = 0.02      # share of map parcels touched by a defect
     province_code: str = "20"      # Lạng Sơn; CRS EPSG:9215 (VN-2000 TM-3 107°15')
@@ -65,7 +67,7 @@ class SampleResult:
 
 
 def _check_spec(spec: SampleSpec) -> None:
-    if not 1 <= spec.parcels <= 2_000_000:
+    if not 100 <= spec.parcels <= 2_000_000:
         raise InputError(f"{spec.parcels} parcels is out of range", fix="use 100 … 1 000 000")
     if not 0 <= spec.defect_rate <= 0.5:
         raise InputError(f"defect rate {spec.defect_rate} is out of range", fix="use 0 … 0.5")
@@ -81,7 +83,8 @@ def _pick_communes(units: AdminUnits, province: str, n: int, rng: np.random.Gene
                          fix="use a current province code, e.g. 20 (Lạng Sơn)")
     rows = []
     for code, name, pname in zip(table["code"], table["name"], table["province_name"]):
-        closed = [p for p in units.predecessors(code) if p != code]
+        # closed codes merged wholly into this one (a split commune's successor is ambiguous)
+        closed = [p for p in units.predecessors(code) if p != code and units.successor(p) == code]
         rank = (0 if closed else 2) + (0 if name.startswith("Xã") else 1)
         rows.append((rank, code, name, pname, closed))
     order = rng.permutation(len(rows))
@@ -91,6 +94,11 @@ def _pick_communes(units: AdminUnits, province: str, n: int, rng: np.random.Gene
 
 
 def generate_sample(out_dir, spec: SampleSpec, progress: Progress | None = None) -> SampleResult:
+    """Write commune.gpkg (layers parcels, sheets), register.csv (and register.xlsx) and
+    answer_key.csv into out_dir (created; existing files replaced).
+
+    Raises InputError for a spec out of range, Cancelled when progress asks to stop
+    (files already written are left as they are)."""
     progress = progress or Progress()
     _check_spec(spec)
     timings = {}
@@ -137,64 +145,32 @@ def generate_sample(out_dir, spec: SampleSpec, progress: Progress | None = None)
     sheet_label = [str(s.number) for s in sheets]
     _assign_public(rects, sheets, sheet_commune, len(communes), rng)
 
-    # ---- numbers: zig-zag, then a few renumbered after a split -------------------------
     sid = rects["sheet"].astype(np.int64)
-    points = shapely.point_on_surface(polygons)
-    px, py = shapely.get_x(points), shapely.get_y(points)
-    top = np.array([s.top / layout.CM for s in sheets])[sid]
-    band = np.array([s.size / layout.CM * BAND_SHARE for s in sheets])[sid]
-    rank = sheet_grid.zigzag_order(px, py, band, top=top, groups=sid)
-    role = rects["role"]
-    private = np.isin(role, [tiling.ROLE_HOUSE, tiling.ROLE_GARDEN, tiling.ROLE_FIELD])
-    renumbered = private & (rng.random(len(rank)) < RENUMBERED_SHARE)
-    per_sheet = np.bincount(sid, minlength=len(sheets))
-    number = rank.copy()
-    if renumbered.any():
-        idx = np.flatnonzero(renumbered)
-        idx = idx[np.lexsort((rank[idx], sid[idx]))]
-        s_of = sid[idx]
-        run_start = np.searchsorted(s_of, s_of, side="left")
-        number[idx] = per_sheet[s_of] + (np.arange(len(idx)) - run_start) + 1
-    old_number = np.where(renumbered, rank, 0)
+    private = np.isin(rects["role"], [tiling.ROLE_HOUSE, tiling.ROLE_GARDEN, tiling.ROLE_FIELD])
+    number, old_number, renumbered = _number_parcels(polygons, sid, sheets, private, rng)
 
     # FID order: sheet by sheet (sheets are in commune and tờ số order), by number
     order = np.lexsort((number, sid))
     sid, number, old_number, renumbered = sid[order], number[order], old_number[order], renumbered[order]
     polygons = polygons[order]
-    role = role[order]
     private = private[order]
     landuse = np.array(tiling.LANDUSE, dtype=object)[rects["landuse"][order]]
     lot = rects["lot"][order]
-    del rects, points, px, py
+    del rects
     area = np.round(shapely.area(polygons), 1)
-    scale = sheet_scale[sid]
-    tolerance = sheet_grid.area_tolerance(area, scale)
+    tolerance = sheet_grid.area_tolerance(area, sheet_scale[sid])
     commune_of = sheet_commune[sid]
     n = len(number)
     lap("numbering")
     progress.set_progress(50)
 
     # ---- register ----------------------------------------------------------------------
-    progress.info("Writing the register")
+    progress.info("Building the register")
     commune_names = [c[2] for c in chosen]
     province_name = chosen[0][3] if chosen else ""
-    valid_birth = units.birth_province_codes()
     home = "0" + str(spec.province_code).zfill(2)
-    person_of_lot, pools, pool = _people(lot, private, commune_of, commune_names, province_name,
-                                         home, valid_birth, rng)
-    owner = np.array([people.committee(commune_names[c]) for c in range(len(communes))],
-                     dtype=object)[commune_of]
-    owner_kind = np.where(private, "GDC", "UBS").astype(object)
-    cccd = np.full(n, "", dtype=object)
-    address = np.full(n, "", dtype=object)
-    pid = person_of_lot
-    owner[private] = pool.name[pid[private]]
-    cccd[private] = pool.cccd[pid[private]]
-    address[private] = pool.address[pid[private]]
-    # the committee's own address: the commune itself
-    public_address = np.array([people.addresses(1, commune_names[c], province_name, rng)[0]
-                               for c in range(len(communes))], dtype=object)
-    address[~private] = public_address[commune_of[~private]]
+    pools, pool, owners = _owners(lot, private, commune_of, commune_names, province_name, home,
+                                  units.birth_province_codes(), rng)
     noise = rng.uniform(-0.3, 0.3, n) * tolerance
     noise[rng.random(n) < REGISTER_EQUAL_SHARE] = 0.0
     legal_area = np.round(np.maximum(area + noise, 0.1), 1)
@@ -202,8 +178,7 @@ def generate_sample(out_dir, spec: SampleSpec, progress: Progress | None = None)
     sheet_text = np.array(sheet_label, dtype=object)[sid]
     columns = {
         "commune": commune_code.copy(), "sheet": sheet_text.copy(), "number": number.copy(),
-        "area": legal_area.astype(object), "landuse": landuse.copy(), "owner": owner,
-        "kind": owner_kind, "cccd": cccd, "address": address,
+        "area": legal_area.astype(object), "landuse": landuse.copy(), **owners,
         "old_sheet": np.where(renumbered, sheet_text, "").astype(object),
         "old_number": np.where(renumbered, old_number.astype(str), "").astype(object),
     }
@@ -221,7 +196,7 @@ def generate_sample(out_dir, spec: SampleSpec, progress: Progress | None = None)
         return {"owner": pool.name[k], "kind": "GDC", "cccd": pool.cccd[k], "address": pool.address[k]}
 
     ctx = dft.Context(
-        sheet_label=sheet_label, sheet_commune=sheet_commune, sheet_frame=frames,
+        sheet_label=sheet_label, sheet_commune=sheet_commune, sheet_frame=frames, sheet_scale=sheet_scale,
         commune_code=codes, closed_codes=[c[4] for c in chosen], random_person=random_person,
         landuse_status=lambda values: list(codes_list.classify(pd.Series(values, dtype=object))))
     m = dft.MapState(sheet=sid, commune=commune_of, number=number.copy(), sheet_given=sid.copy(),
@@ -256,12 +231,15 @@ def generate_sample(out_dir, spec: SampleSpec, progress: Progress | None = None)
     lap("write_gpkg")
 
     write_xlsx = spec.write_xlsx if spec.write_xlsx is not None else len(register) <= XLSX_MAX_ROWS
-    register_xlsx = None
+    register_xlsx = out / "register.xlsx"
     if write_xlsx:
         progress.info("Writing register.xlsx")
-        register_xlsx = out / "register.xlsx"
         writers.write_register_xlsx(register_xlsx, register, progress.step(95, 100))
         lap("write_xlsx")
+    else:
+        # a register.xlsx left by an earlier run would not match this sample
+        register_xlsx.unlink(missing_ok=True)
+        register_xlsx = None
     progress.set_progress(100)
     return SampleResult(out_dir=out, gpkg=gpkg, register_csv=register_csv, register_xlsx=register_xlsx,
                         answer_key=answer_key, n_parcels=n, n_sheets=len(sheets),
@@ -293,8 +271,31 @@ def _assign_public(rects: dict, sheets, sheet_commune: np.ndarray, n_communes: i
             rects["role"][chosen] = tiling.ROLE_PUBLIC
 
 
-def _people(lot, private, commune_of, commune_names, province_name, home, valid_birth, rng):
-    """Persons per commune and the person using each lot (a house and its garden share one)."""
+def _number_parcels(polygons, sid, sheets, private, rng):
+    """Zig-zag numbers per sheet, then ~1 % of private parcels renumbered after a split:
+    they take max+1, max+2… of their sheet and keep the cancelled one as old number.
+    Returns (number, old number or 0, renumbered)."""
+    points = shapely.point_on_surface(polygons)
+    top = np.array([s.top / layout.CM for s in sheets])[sid]
+    band = np.array([s.size / layout.CM * BAND_SHARE for s in sheets])[sid]
+    rank = sheet_grid.zigzag_order(shapely.get_x(points), shapely.get_y(points), band,
+                                   top=top, groups=sid)
+    renumbered = private & (rng.random(len(rank)) < RENUMBERED_SHARE)
+    number = rank.copy()
+    if renumbered.any():
+        per_sheet = np.bincount(sid, minlength=len(sheets))
+        idx = np.flatnonzero(renumbered)
+        idx = idx[np.lexsort((rank[idx], sid[idx]))]
+        s_of = sid[idx]
+        run_start = np.searchsorted(s_of, s_of, side="left")
+        number[idx] = per_sheet[s_of] + (np.arange(len(idx)) - run_start) + 1
+    return number, np.where(renumbered, rank, 0), renumbered
+
+
+def _owners(lot, private, commune_of, commune_names, province_name, home, valid_birth, rng):
+    """Persons per commune and the owner columns of each parcel: a household (GDC) for a
+    private lot (a house and its garden share one), the commune committee (UBS) for roads,
+    water and public land. Returns (person index range per commune, persons, columns)."""
     n_communes = len(commune_names)
     # commune of each private lot (all parcels of a lot are on one sheet); lots in id order
     lot_c = pd.Series(commune_of[private]).groupby(lot[private]).first()
@@ -303,22 +304,30 @@ def _people(lot, private, commune_of, commune_names, province_name, home, valid_
     pools, places = [], []
     start = 0
     for c in range(n_communes):
-        n_lots = int((lot_commune == c).sum())
-        size = max(1, int(np.ceil(n_lots / PARCELS_PER_PERSON)))
+        size = max(1, int(np.ceil((lot_commune == c).sum() / PARCELS_PER_PERSON)))
         places.append(people.addresses(size, commune_names[c], province_name, rng))
         pools.append((start, start + size))
         start += size
-    pool = people.make_people(start, np.concatenate(places) if places else np.zeros(0, object),
-                              rng, home_code=home, valid_codes=valid_birth)
-    person_of_lot_id = np.zeros(len(lot_ids), dtype=np.int64)
+    pool = people.make_people(start, np.concatenate(places), rng, home_code=home,
+                              valid_codes=valid_birth)
+    person_of_lot = np.zeros(len(lot_ids), dtype=np.int64)
     for c in range(n_communes):
         sel = lot_commune == c
-        lo, hi = pools[c]
-        person_of_lot_id[sel] = rng.integers(lo, hi, int(sel.sum()))
-    person = np.zeros(len(lot), dtype=np.int64)
-    pos = np.searchsorted(lot_ids, lot[private])
-    person[private] = person_of_lot_id[pos]
-    return person, pools, pool
+        person_of_lot[sel] = rng.integers(*pools[c], int(sel.sum()))
+    person = person_of_lot[np.searchsorted(lot_ids, lot[private])]
+
+    n = len(lot)
+    owner = np.array([people.committee(name) for name in commune_names], dtype=object)[commune_of]
+    # the committee's address: the commune itself
+    office = np.array([people.addresses(1, name, province_name, rng)[0] for name in commune_names],
+                      dtype=object)
+    address = office[commune_of]
+    cccd = np.full(n, "", dtype=object)
+    owner[private] = pool.name[person]
+    cccd[private] = pool.cccd[person]
+    address[private] = pool.address[person]
+    kind = np.where(private, "GDC", "UBS").astype(object)
+    return pools, pool, {"owner": owner, "kind": kind, "cccd": cccd, "address": address}
 
 
 def _register_frame(reg: dft.RegisterState):

@@ -36,21 +36,24 @@ _FIELD_SHARE_MIN = 0.25                     # of a sheet's target, at least, go 
 
 
 class RectBuffer:
-    """Rectangles collected sheet by sheet, concatenated once at the end."""
+    """Rectangles collected sheet by sheet, concatenated once at the end.
+
+    A lot is what one land user holds: a house and the garden behind it share one."""
+
+    NAMES = ("x0", "y0", "x1", "y1", "landuse", "role", "lot", "sheet")
+    TYPES = (np.int64, np.int64, np.int64, np.int64, np.int16, np.int8, np.int64, np.int32)
 
     def __init__(self):
-        self.parts = []        # (x0, y0, x1, y1, landuse, role, lot, sheet)
+        self.parts = []        # tuples of arrays in NAMES order
         self.next_lot = 0
 
     def add(self, x0, y0, x1, y1, landuse, role, lot, sheet: int):
-        x0 = np.asarray(x0, dtype=np.int64).reshape(-1)
-        n = len(x0)
+        """Scalars are repeated to the length of x0."""
+        n = np.size(x0)
         if n == 0:
             return
-        full = lambda v, dt: np.broadcast_to(np.asarray(v, dtype=dt), (n,))  # noqa: E731
-        self.parts.append((x0, full(y0, np.int64), full(x1, np.int64), full(y1, np.int64),
-                           full(landuse, np.int16), full(role, np.int8), full(lot, np.int64),
-                           full(sheet, np.int32)))
+        self.parts.append(tuple(np.broadcast_to(np.asarray(v, dtype=t), (n,))
+                                for v, t in zip((x0, y0, x1, y1, landuse, role, lot, sheet), self.TYPES)))
 
     def new_lots(self, n: int) -> np.ndarray:
         lots = np.arange(self.next_lot, self.next_lot + n, dtype=np.int64)
@@ -58,10 +61,9 @@ class RectBuffer:
         return lots
 
     def arrays(self) -> dict:
-        names = ("x0", "y0", "x1", "y1", "landuse", "role", "lot", "sheet")
         if not self.parts:
-            return {name: np.zeros(0) for name in names}
-        return {name: np.concatenate([p[i] for p in self.parts]) for i, name in enumerate(names)}
+            return {name: np.zeros(0, dtype=t) for name, t in zip(self.NAMES, self.TYPES)}
+        return {name: np.concatenate([p[i] for p in self.parts]) for i, name in enumerate(self.NAMES)}
 
 
 def tile_sheet(sheet: Sheet, sheet_id: int, rng: np.random.Generator, out: RectBuffer) -> int:
@@ -258,7 +260,8 @@ def _house_row(u0: int, u1: int, front: int, depth: int, sign: int, transposed: 
     hi_d = min(35 * CM, depth)
     house_depth = np.round(rng.uniform(lo_d, max(hi_d, lo_d), n)).astype(np.int64)
     # about half the houses have a garden behind them, where the row is deep enough
-    whole = (depth - house_depth < 5 * CM) | ((depth <= 35 * CM) & (rng.random(n) < 0.55))
+    # (a garden is at least 10 m deep)
+    whole = (depth - house_depth < 10 * CM) | ((depth <= 35 * CM) & (rng.random(n) < 0.55))
     house_depth = np.where(whole, depth, np.minimum(house_depth, depth))
     garden_uses = np.where(rng.random(n) < 0.6, LU["CLN"], LU["BHK"])
     return {"u0": breaks[:-1], "u1": breaks[1:], "front": front, "depth": depth,
