@@ -18,9 +18,9 @@ import pandas as pd
 
 from . import catalogue as cat
 from .flagset import FlagSet, render as _render
+from .sheet_grid import DEFAULT_TOLERANCE_FACTOR, area_tolerance
 from .numbers import EDIT_NAMES, INSERTION, NONE, SUBSTITUTION, TRANSPOSITION, edit_relation
 
-DEFAULT_TOLERANCE_FACTOR = 0.0004   # ΔP = 2 × 0.0002 × M × √P (DOMAIN.md: unconfirmed)
 
 
 @dataclass
@@ -45,11 +45,6 @@ def key_codes(m: pd.DataFrame, r: pd.DataFrame, columns) -> tuple[np.ndarray, np
         c, uniq = pd.factorize(np.concatenate([m[col].to_numpy(object), r[col].to_numpy(object)]))
         code = code * (len(uniq) + 1) + c
     return code[:nm], code[nm:]
-
-
-def area_tolerance(area: np.ndarray, scale: np.ndarray, factor: float) -> np.ndarray:
-    """ΔP = factor × M × √P per record (NaN-safe: unknown area gives NaN)."""
-    return factor * scale * np.sqrt(np.clip(area, 0, None))
 
 
 def _fmt_area(values) -> np.ndarray:
