@@ -104,6 +104,65 @@ _CHECKS = [
           QT_TRANSLATE_NOOP(_CTX, "{side} {field} {value!r} is not a number; the check that needs it "
                                   "was skipped for this record."),
           ("enter_value",)),
+    # ---- topology (core/topology.py) ---------------------------------------------------
+    Check("GEOM_EMPTY", ERROR, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Parcel without geometry"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel} has {what} geometry."),
+          ("delete_feature",)),
+    Check("GEOM_INVALID", ERROR, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Invalid geometry"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel}: {reason} at {where}."),
+          ("make_valid",)),
+    Check("MULTIPART", WARNING, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Parcel in several pieces"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel} is made of {parts} separate pieces "
+                                  "(smallest {smallest} m²)."),
+          ("split_parts",)),
+    Check("OVERLAP", ERROR, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Parcels overlap"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcels {sheet}/{parcel} and {other} overlap by {area} m² "
+                                  "(width {width} m, tolerance {tol} m)."),
+          ("overlap_longest_edge", "overlap_register_area", "overlap_chosen")),
+    Check("GAP", ERROR, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Gap between parcels"),
+          QT_TRANSLATE_NOOP(_CTX, "A gap of {area} m² (width {width} m) that no parcel covers, "
+                                  "between {neighbours}."),
+          ("gap_merge_longest_edge", "gap_split", "gap_new_parcel")),
+    Check("DUPLICATE_GEOMETRY", ERROR, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Same polygon twice"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcels {sheet}/{parcel} and {other} have {how} polygon "
+                                  "({share} % shared)."),
+          ("delete_duplicate",)),
+    Check("SLIVER", WARNING, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Sliver parcel"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel} is a sliver: {area} m², mean width "
+                                  "{width} m (limits {min_width} m, {min_area} m²)."),
+          ("merge_into_neighbour",)),
+    Check("SPIKE", WARNING, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Spike"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel} has {count} spike(s): a vertex with an "
+                                  "angle of {angle}° at {where}."),
+          ("remove_spike",)),
+    Check("REPEATED_VERTEX", INFO, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Repeated vertex"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel} repeats {count} vertex/vertices "
+                                  "(first at {where})."),
+          ("remove_repeated",)),
+    Check("NOT_NODED", WARNING, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Shared boundary not noded"),
+          QT_TRANSLATE_NOOP(_CTX, "{what}: {count} vertex/vertices lie {how} without a matching "
+                                  "vertex{extra}."),
+          ("snap",)),
+    Check("OUTSIDE_SHEET", WARNING, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Parcel outside the sheet frames"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel}: {outside} m² ({share} %) lies outside "
+                                  "every sheet frame."),
+          ()),
+    Check("CROSSES_SHEET", INFO, "topology",
+          QT_TRANSLATE_NOOP(_CTX, "Parcel spans two sheets"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel} spans sheets {parts}; it belongs on "
+                                  "sheet {best}, which holds its larger part."),
+          ("set_sheet_number",)),
 ]
 
 CATALOGUE: dict[str, Check] = {c.code: c for c in _CHECKS}

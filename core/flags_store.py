@@ -72,11 +72,14 @@ def read_flags(path: str) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, pd.Da
     return attrs, flags.geometry, runs.attrs, sheets.attrs
 
 
-def merge_reviews(new: pd.DataFrame, old: pd.DataFrame, when: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def merge_reviews(new: pd.DataFrame, old: pd.DataFrame, when: str,
+                  checked: set | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Carry review decisions from `old` onto `new` (by ident); return (new, old flags kept).
 
     Still found: status and comment kept, whatever they are. An open flag a re-check had
-    closed comes back open. Gone: open -> fixed by re-check; reviewers' states untouched.
+    closed comes back open. Gone: open -> fixed by re-check, but only for codes this run
+    looked for (`checked`; None = all): a topology-only run leaves register flags open.
+    Reviewers' states are untouched.
     """
     new = new.copy()
     new["status"], new["comment"] = cat.OPEN, ""
@@ -99,6 +102,8 @@ def merge_reviews(new: pd.DataFrame, old: pd.DataFrame, when: str) -> tuple[pd.D
         new.loc[auto, ["resolved_by", "resolved_at"]] = ""
     gone = old[~old["ident"].isin(new["ident"])].copy()
     closing = gone["status"] == cat.OPEN
+    if checked is not None:
+        closing &= gone["code"].isin(checked)
     gone.loc[closing, "status"] = cat.FIXED
     gone.loc[closing, "resolved_by"] = RECHECK
     gone.loc[closing, "resolved_at"] = when
@@ -111,7 +116,7 @@ def _unique_idents(idents: pd.Series) -> pd.Series:
 
 
 def write_flags(path: str, flags: pd.DataFrame, geometry: np.ndarray, crs_wkt: str, run: dict,
-                sheet_summary: pd.DataFrame) -> dict:
+                sheet_summary: pd.DataFrame, checked: set | None = None) -> dict:
     """Merge with the file at `path` (if any) and replace it atomically. Returns counts."""
     from osgeo import gdal, ogr, osr
     gdal.UseExceptions()
@@ -119,7 +124,7 @@ def write_flags(path: str, flags: pd.DataFrame, geometry: np.ndarray, crs_wkt: s
     old, old_geom, old_runs, old_sheets = read_flags(path)
     flags = flags.copy()
     flags["ident"] = _unique_idents(flags["ident"].astype(str))
-    merged, gone = merge_reviews(flags, old, when)
+    merged, gone = merge_reviews(flags, old, when, checked)
     run_id = int(pd.to_numeric(old_runs.get("run_id"), errors="coerce").max()) + 1 \
         if len(old_runs) else 1
     merged["run_id"] = run_id

@@ -13,12 +13,13 @@ from . import catalogue as cat
 FLAG_COLUMNS = ["code", "severity", "commune", "sheet", "parcel", "map_idx", "reg_idx",
                 "message", "suggestion", "suggestion_target", "suggested_commune",
                 "suggested_sheet", "suggested_parcel", "suggested_value", "confidence",
-                "map_value", "register_value", "ident", "geom_kind", "geom_ref"]
+                "map_value", "register_value", "ident", "geom_kind", "geom_ref", "geometry"]
 
 # geom_kind says how geom_ref locates a flag:
 #   "map"           geom_ref is a map row: the parcel itself
 #   "sheet"         geom_ref is a register row: the frame of that row's sheet
 #   "sheet_of_map"  geom_ref is a map row: the frame of that parcel's sheet
+#   "own"           the flag carries its own geometry (an overlap, a gap, a vertex)
 #   "none"          no location
 
 
@@ -29,7 +30,7 @@ class FlagSet:
     def add(self, code: str, n: int, *, messages, commune, sheet, parcel, ident_extra="",
             severity=None, map_idx=-1, reg_idx=-1, suggestion="", target="", s_commune="",
             s_sheet="", s_parcel="", s_value="", confidence=np.nan, map_value="",
-            register_value="", geom_kind="map", geom_ref=-1):
+            register_value="", geom_kind="map", geom_ref=-1, geometry=None):
         if n == 0:
             return
         check = cat.check(code)
@@ -40,7 +41,9 @@ class FlagSet:
             "suggestion": suggestion, "suggestion_target": target, "suggested_commune": s_commune,
             "suggested_sheet": s_sheet, "suggested_parcel": s_parcel, "suggested_value": s_value,
             "confidence": confidence, "map_value": map_value, "register_value": register_value,
-            "ident_extra": ident_extra, "geom_kind": geom_kind, "geom_ref": geom_ref,
+            "ident_extra": ident_extra, "geom_kind": "own" if geometry is not None else geom_kind,
+            "geom_ref": geom_ref,
+            "geometry": np.full(n, None, dtype=object) if geometry is None else np.asarray(geometry, dtype=object),
         }, index=range(n)))
 
     def frame(self) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from . import catalogue as cat
 from .admin_units import AdminUnits, normalise_commune_code
 from .errors import InputError
 from .fields import parse_overrides
@@ -19,6 +20,10 @@ from .progress import Progress
 from .readers import read_table, read_vector
 from .reconcile import ReconcileOptions, reconcile
 from .report import sheet_summary, write_report
+from .topology import DEFAULT_SCALE, TOPOLOGY_CODES, TopologyOptions, check_topology
+
+# register-group checks that look at the map alone, so they run without a register too
+MAP_SIDE_CODES = {"KEY_MISSING", "SHEET_MISMATCH", "COMMUNE_CODE_INVALID", "COMMUNE_CODE_OBSOLETE"}
 
 log = logging.getLogger("cadastre_cleaner")
 
@@ -36,6 +41,8 @@ class CheckRequest:
     user: str = ""                    # who ran it (recorded with the run)
     tolerance_factor: float | None = None   # ΔP = factor × M × √P; default 0.0004
     landuse_codes: str | None = None  # a user-extended land-use code list (CSV)
+    checks: list | None = None        # codes and/or groups ("register", "topology", "all")
+    tolerance_m: float | None = None  # positional tolerance for topology (default by scale)
 
 
 @dataclass
@@ -66,6 +73,8 @@ class CheckResult:
     mappings: list
     notes: list
     crs_wkt: str
+    checked: set = field(default_factory=set)        # the codes this run looked for
+    topology: object = None                           # TopologyResult when topology ran
 
 
 def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckSummary:
@@ -73,8 +82,6 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckS
     progress = progress or Progress()
     started = now_iso()
     t0 = time.perf_counter()
-    if not request.register:
-        raise InputError("no register table given", fix="give the register with --register FILE")
     result, timings = compute(request, progress)
     progress.check()
     progress.info("writing flags")
@@ -88,12 +95,14 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckS
         "open_flags": len(result.flags),
         "settings": settings_json({"commune": request.commune, "scale": request.scale,
                                    "tolerance_factor": request.tolerance_factor,
+                                   "tolerance_m": request.tolerance_m,
+                                   "checks": sorted(result.checked),
                                    "overrides": request.field_overrides}),
         "field_mapping": "; ".join(line for mp in result.mappings for line in mp.describe()),
         "notes": "; ".join(result.notes),
     }
     store = write_flags(request.out, _flag_rows(result), result.geometry, result.crs_wkt, run,
-                        summary_frame)
+                        summary_frame, checked=result.checked)
     timings["write_flags"] = time.perf_counter() - t
     progress.set_progress(95)
     if request.report:
@@ -131,6 +140,7 @@ def compute(request: CheckRequest, progress: Progress | None = None) -> tuple[Ch
     default_commune = normalise_commune_code(request.commune) if request.commune else ""
     notes: list[str] = []
     flags = FlagSet()
+    checked = resolve_checks(request.checks, bool(request.register))
 
     t = time.perf_counter()
     progress.info(f"reading parcels: {request.parcels}")
@@ -183,26 +193,80 @@ def compute(request: CheckRequest, progress: Progress | None = None) -> tuple[Ch
     progress.check()
 
     t = time.perf_counter()
+    pairs = None
     if r is None:
         r = _empty_register()
-    opts = ReconcileOptions()
-    if request.tolerance_factor:
-        opts.tolerance_factor = request.tolerance_factor
-    result = reconcile(m, r, opts, flags=flags)
-    notes.extend(result.notes)
+    else:
+        opts = ReconcileOptions()
+        if request.tolerance_factor:
+            opts.tolerance_factor = request.tolerance_factor
+        result = reconcile(m, r, opts, flags=flags)
+        notes.extend(result.notes)
+        pairs = result.pairs
     timings["reconcile"] = time.perf_counter() - t
-    progress.set_progress(75)
+    progress.set_progress(60)
+    progress.check()
+
+    topo = None
+    wanted_topology = [c for c in checked if c in TOPOLOGY_CODES]
+    if wanted_topology:
+        t = time.perf_counter()
+        progress.info("checking topology")
+        topo = check_topology(map_geom, m, flags, codes=wanted_topology, sheets=sheets,
+                              sheet_geom=sheet_geom,
+                              options=TopologyOptions(tolerance_m=request.tolerance_m,
+                                                      default_scale=int(request.scale or DEFAULT_SCALE)),
+                              progress=progress.step(60, 85))
+        timings["topology"] = time.perf_counter() - t
+        timings.update({f"topology.{k}": v for k, v in topo.timings.items()})
+        if sheets is None and {"OUTSIDE_SHEET", "CROSSES_SHEET"} & set(wanted_topology):
+            notes.append("no sheet layer: OUTSIDE_SHEET and CROSSES_SHEET not checked")
     progress.check()
 
     t = time.perf_counter()
-    flag_frame = result.flags
+    flag_frame = flags.frame()
+    flag_frame = flag_frame[flag_frame["code"].isin(checked)].reset_index(drop=True)
     geometry = locate_flags(flag_frame, m, r, map_geom, sheets, sheet_geom)
-    summary = sheet_summary(m, result.pairs, flag_frame)
+    summary = sheet_summary(m, pairs, flag_frame)
     timings["locate"] = time.perf_counter() - t
-    progress.set_progress(85)
-    return CheckResult(flags=flag_frame, geometry=geometry, pairs=result.pairs, m=m, r=r,
+    progress.set_progress(88)
+    return CheckResult(flags=flag_frame, geometry=geometry,
+                       pairs=pairs if pairs is not None else _no_pairs(), m=m, r=r,
                        summary=summary, mappings=mappings, notes=notes,
-                       crs_wkt=parcels.crs_wkt), timings
+                       crs_wkt=parcels.crs_wkt, checked=checked, topology=topo), timings
+
+
+def _no_pairs() -> pd.DataFrame:
+    return pd.DataFrame({"map_idx": pd.Series(dtype=np.int64), "reg_idx": pd.Series(dtype=np.int64)})
+
+
+def resolve_checks(checks, has_register: bool) -> set:
+    """The codes a run looks for: named codes and groups; by default every check the
+    inputs allow (register checks only with a register)."""
+    everything = set(cat.codes())
+    if not checks:
+        return everything if has_register else set(cat.codes("topology")) | MAP_SIDE_CODES
+    out = set()
+    for item in checks:
+        for part in str(item).replace(";", ",").split(","):
+            name = part.strip()
+            if not name:
+                continue
+            if name.lower() == "all":
+                out |= everything if has_register else set(cat.codes("topology")) | MAP_SIDE_CODES
+            elif name.lower() in ("register", "topology"):
+                out |= set(cat.codes(name.lower()))
+            elif name.upper() in everything:
+                out.add(name.upper())
+            else:
+                raise InputError(f"unknown check '{name}'",
+                                 fix="use a code from `python -m cadastre_cleaner codes`, "
+                                     "or 'register', 'topology', 'all'")
+    register_only = out & (set(cat.codes("register")) - MAP_SIDE_CODES)
+    if register_only and not has_register:
+        raise InputError(f"{', '.join(sorted(register_only))} need(s) a register table",
+                         fix="give --register FILE, or leave these checks out")
+    return out
 
 
 def _empty_register() -> pd.DataFrame:
@@ -223,6 +287,8 @@ def locate_flags(flags: pd.DataFrame, m: pd.DataFrame, r: pd.DataFrame, map_geom
     ref = flags["geom_ref"].to_numpy(np.int64)
     on_map = (kind == "map") & (ref >= 0)
     out[on_map] = map_geom[ref[on_map]]
+    own = kind == "own"
+    out[own] = flags["geometry"].to_numpy(object)[own]
     # sheet extents
     key_m = m["commune"].to_numpy(object) + "\x1f" + m["sheet"].to_numpy(object)
     bounds = shapely.bounds(map_geom)
@@ -263,7 +329,7 @@ def _flag_rows(result: CheckResult) -> pd.DataFrame:
     fids = result.m["fid"].to_numpy(np.int64)
     rows = result.r["row"].to_numpy(np.int64) if len(result.r) else np.array([], dtype=np.int64)
     mi, ri = f["map_idx"].to_numpy(np.int64), f["reg_idx"].to_numpy(np.int64)
-    out = f.drop(columns=["map_idx", "reg_idx", "geom_kind", "geom_ref"]).copy()
+    out = f.drop(columns=["map_idx", "reg_idx", "geom_kind", "geom_ref", "geometry"]).copy()
     out["map_fid"] = np.where(mi >= 0, fids[np.clip(mi, 0, None)] if len(fids) else -1, -1)
     out["register_row"] = np.where(ri >= 0, rows[np.clip(ri, 0, None)] if len(rows) else -1, -1)
     out.loc[out["map_fid"] < 0, "map_fid"] = None

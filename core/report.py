@@ -12,16 +12,18 @@ FLAG_COLUMNS = ["code", "severity", "status", "commune", "sheet", "parcel", "map
 def sheet_summary(m: pd.DataFrame, pairs: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     """Per commune and sheet: parcels, matched with the register, flagged, clean, clean %.
 
-    Clean = matched and no open error/warning flag on the parcel (info flags do not count)."""
+    Clean = matched and no open error/warning flag on the parcel (info flags do not count);
+    without a register (pairs None) clean = no such flag."""
     matched = pd.Series(False, index=m.index)
-    matched[pairs["map_idx"].to_numpy()] = True
+    if pairs is not None:
+        matched[pairs["map_idx"].to_numpy()] = True
     serious = flags[(flags["severity"] != cat.INFO) & (flags["map_idx"] >= 0)
-                    & (flags["geom_kind"] == "map")]
+                    & flags["geom_kind"].isin(["map", "own"])]
     flagged = pd.Series(False, index=m.index)
     flagged[serious["map_idx"].unique()] = True
     frame = pd.DataFrame({"commune": m["commune"], "sheet": m["sheet"], "parcels": 1,
                           "matched": matched.astype(int), "flagged": flagged.astype(int),
-                          "clean": (matched & ~flagged).astype(int)})
+                          "clean": ((matched if pairs is not None else True) & ~flagged).astype(int)})
     out = frame.groupby(["commune", "sheet"], sort=False).sum().reset_index()
     out["clean_pct"] = (100.0 * out["clean"] / out["parcels"]).round(1)
     return _sort_sheets(out)

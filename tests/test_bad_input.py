@@ -101,11 +101,28 @@ def test_cli_check_runs_and_writes(tmp_path, case):
     assert "matched 2" in proc.stdout and out.exists() and (tmp_path / "r.xlsx").exists()
 
 
-def test_no_register_is_a_clear_error(tmp_path, case):
+def test_register_checks_without_a_register_are_a_clear_error(tmp_path, case):
     req = request(case, tmp_path)
     req.register = None
-    with pytest.raises(InputError, match="no register"):
+    req.checks = ["register"]
+    with pytest.raises(InputError, match="need.* a register table") as err:
         run_check(req)
+    assert "--register" in err.value.fix
+
+
+def test_unknown_check_name_is_a_clear_error(tmp_path, case):
+    req = request(case, tmp_path)
+    req.checks = ["OVERLAPS"]
+    with pytest.raises(InputError, match="unknown check 'OVERLAPS'"):
+        run_check(req)
+
+
+def test_without_a_register_the_map_alone_is_checked(tmp_path, case):
+    req = request(case, tmp_path)
+    req.register = None
+    s = run_check(req)
+    assert s.parcels == 2 and s.register_rows == 0
+    assert not {"MAP_ONLY", "REGISTER_ONLY"} & set(s.flags_by_code)
 
 
 def test_duplicate_headers_in_a_register_file_are_a_clear_error(tmp_path, case):
