@@ -715,7 +715,7 @@ class TopologyCheck:
         self.stats["gap_area"] = float(area[big].sum())
         self.stats["micro_gaps"] = int((~big).sum())
         best = nb.drop_duplicates("g").set_index("g")["n"]
-        names = nb.assign(l=self.label[nb["n"].to_numpy()]).groupby("g")["l"].agg(lambda s: ", ".join(s[:6]))
+        names = nb.assign(l=self.label[nb["n"].to_numpy()]).groupby("g")["l"].agg(lambda s: ", ".join(s.iloc[:6]))
         g = np.flatnonzero(big & np.isin(np.arange(len(hole_polys)), best.index))
         owner = best.reindex(g).to_numpy(np.int64)
         self.add("GAP", owner, messages=render(
@@ -727,7 +727,7 @@ class TopologyCheck:
         # micro gaps not explained by a vertex fault: noding warnings of their two main neighbours
         mg = np.flatnonzero(~big)
         extra_lo, extra_hi, extra_g = [], [], []
-        two = nb.groupby("g")["n"].agg(lambda s: tuple(s[:2]))
+        two = nb.groupby("g")["n"].agg(lambda s: tuple(s.iloc[:2]))
         for k in mg:
             if k not in two.index or len(two[k]) < 2:
                 continue

@@ -4,12 +4,14 @@ from pathlib import Path
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .check_topology import CheckTopologyAlgorithm
 from .reconcile_register import ReconcileRegisterAlgorithm
 
 ICON_PATH = str(Path(__file__).resolve().parent.parent / "resources" / "icon.svg")
 
 ALGORITHMS = (
     ReconcileRegisterAlgorithm,
+    CheckTopologyAlgorithm,
 )
 
 

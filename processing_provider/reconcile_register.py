@@ -5,8 +5,6 @@ into a `CheckRequest`, and the `CheckSummary` back into outputs.
 """
 from qgis.core import (
     QgsApplication,
-    QgsProcessingAlgorithm,
-    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
@@ -22,12 +20,11 @@ from ..core.errors import InputError
 from ..core.pipeline import CheckRequest, run_check
 from ..core.progress import Cancelled, FeedbackProgress
 from ..ui.compat import FILE_BEHAVIOR_FILE, PARAMETER_FLAG_ADVANCED, VECTOR_ANY, VECTOR_POLYGON
-from .layer_sources import ogr_source_for
+from .flags_algorithm import FlagsAlgorithm
 
 # Scale choices; None lets the engine take the scale from the sheet layer (else 1:2000).
 SCALES = (None, 200, 500, 1000, 2000, 5000, 10000)
 OVERRIDE_SIDES = ("map", "register", "sheets")
-FLAGS_LAYER = "flags"  # layer name inside the flags GeoPackage
 
 
 def parse_field_overrides(text: str) -> dict:
@@ -52,7 +49,7 @@ def parse_field_overrides(text: str) -> dict:
     return overrides
 
 
-class ReconcileRegisterAlgorithm(QgsProcessingAlgorithm):
+class ReconcileRegisterAlgorithm(FlagsAlgorithm):
     """Matches map parcels with register rows and writes the disagreements as flags."""
 
     PARCELS = "PARCELS"
@@ -234,22 +231,3 @@ class ReconcileRegisterAlgorithm(QgsProcessingAlgorithm):
                 results[code] = 0
         results.update(summary.flags_by_code)
         return results
-
-    def _source(self, parameters, name, context, feedback) -> str | None:
-        """OGR source of an optional layer parameter, None when it is not set."""
-        layer = self.parameterAsVectorLayer(parameters, name, context)
-        if layer is None:
-            if parameters.get(name) not in (None, ""):
-                raise QgsProcessingException(self.invalidSourceError(parameters, name))
-            return None
-        return ogr_source_for(layer, context, feedback)
-
-    def _load_flags_on_completion(self, out: str, context) -> None:
-        """Ask the GUI to add the flags layer as "Flags" (ignored by processing.run, qgis_process)."""
-        layers = context.layersToLoadOnCompletion()
-        if out in layers:  # "open output file" scheduled the bare path: load the named layer instead
-            del layers[out]
-            context.setLayersToLoadOnCompletion(layers)
-        context.addLayerToLoadOnCompletion(
-            f"{out}|layername={FLAGS_LAYER}",
-            QgsProcessingContext.LayerDetails(self.tr("Flags"), context.project(), self.OUTPUT))
