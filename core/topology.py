@@ -692,9 +692,8 @@ class TopologyCheck:
         tree = shapely.STRtree(work[present])
         hi, pi = tree.query(hole_polys, predicate="contains_properly")
         if len(hi):
-            inside = pd.Series(present[pi]).groupby(hi).agg(lambda s: shapely.union_all(work[s.to_numpy()]))
-            sub = hole_polys[inside.index.to_numpy()]
-            hole_polys[inside.index.to_numpy()] = shapely.difference(sub, inside.to_numpy(object))
+            keys, inside = _union_by_group(hi, work[present[pi]])
+            hole_polys[keys] = shapely.difference(hole_polys[keys], inside)
         area = shapely.area(hole_polys)
         width = 2 * area / np.maximum(shapely.length(hole_polys), 1e-12)
         pts = shapely.point_on_surface(hole_polys)
@@ -760,8 +759,8 @@ class TopologyCheck:
         hi, mi = tree.query(holes, predicate="intersects")
         if not len(hi):
             return holes[:0]
-        cover = pd.Series(mi).groupby(hi).agg(lambda s: shapely.union_all(mapped[s.to_numpy()]))
-        clipped = _polygonal(shapely.intersection(holes[cover.index.to_numpy()], cover.to_numpy(object)))
+        keys, cover = _union_by_group(hi, mapped[mi])
+        clipped = _polygonal(shapely.intersection(holes[keys], cover))
         return clipped[clipped != None]  # noqa: E711
 
     def _sheet_extents(self, work, sheets, sheet_geom) -> np.ndarray:
@@ -774,7 +773,7 @@ class TopologyCheck:
         b = pd.DataFrame(shapely.bounds(work[present]), columns=["x0", "y0", "x1", "y1"])
         b["k"] = _join("|", self.commune[present], self.sheet[present])
         e = b.groupby("k").agg({"x0": "min", "y0": "min", "x1": "max", "y1": "max"})
-        return shapely.box(e["x0"], e["y0"], e["x1"], e["y1"])
+        return np.asarray(shapely.box(e["x0"].to_numpy(), e["y0"].to_numpy(), e["x1"].to_numpy(), e["y1"].to_numpy()), dtype=object)
 
     # ---- sheet frames --------------------------------------------------------------------
     def sheet_frames(self, work, sheets, sheet_geom):
@@ -823,6 +822,14 @@ class TopologyCheck:
             best=best.to_numpy(object)),
             suggestion=[f"set sheet {b}" if b != s else "" for b, s in zip(best.to_numpy(object), self.sheet[idx])],
             s_sheet=best.to_numpy(object), target="map", map_value=self.sheet[idx])
+
+
+def _union_by_group(group: np.ndarray, geoms: np.ndarray):
+    """(sorted unique groups, union of the geometries of each group)."""
+    order = np.argsort(group, kind="stable")
+    keys, starts = np.unique(group[order], return_index=True)
+    parts = np.split(geoms[order], starts[1:])
+    return keys, np.array([shapely.union_all(p) for p in parts], dtype=object)
 
 
 def _ring_arrays(geoms: np.ndarray):
