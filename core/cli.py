@@ -39,14 +39,25 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--parcels", type=int, default=2000, help="number of parcels (100 … 1 000 000)")
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--defect-rate", type=float, default=0.02, help="share of parcels given a defect")
+    s.add_argument("--geometry-defects", type=float, default=0.0, metavar="RATE",
+                   help="share of parcels given a geometry (topology) defect, 0 … 0.2 (default 0)")
+    s.add_argument("--unnoded-sheet-edges", action="store_true",
+                   help="join the sheets unnoded: along sheet edges a parcel keeps only its own corners")
     s.add_argument("--xlsx", choices=("auto", "yes", "no"), default="auto",
                    help="also write register.xlsx (auto: up to 200 000 rows)")
     s.add_argument("--out", required=True, help="output folder")
     s.add_argument("--quiet", action="store_true")
 
-    c = sub.add_parser("check", help="reconcile a parcel layer with the land register")
+    c = sub.add_parser("check", help="check a parcel layer: topology, and against the land register")
     c.add_argument("--parcels", required=True, help="parcel layer (file, or 'file.gpkg|layername=NAME')")
-    c.add_argument("--register", required=True, help="register table (XLSX, CSV, or any OGR table)")
+    c.add_argument("--register", help="register table (XLSX, CSV, or any OGR table); without it "
+                                      "only the map is checked")
+    c.add_argument("--checks", action="append", default=[], metavar="CODES",
+                   help="checks to run: codes and/or groups register, topology, all, comma-separated "
+                        "(repeatable; default: all the inputs allow)")
+    c.add_argument("--tolerance", type=float, metavar="METRES",
+                   help="positional tolerance for topology checks (default by map scale: "
+                        "0.15 m at 1:1000, 0.30 m at 1:2000, …)")
     c.add_argument("--sheets", help="sheet frames layer (improves SHEET_MISMATCH and tolerances)")
     c.add_argument("--out", required=True, help="flags GeoPackage (created, or updated keeping reviews)")
     c.add_argument("--report", help="XLSX report to write")
@@ -60,6 +71,20 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--landuse-codes", help="a CSV of land-use codes extending the shipped list")
     c.add_argument("--user", default="", help="name recorded with the run")
     c.add_argument("--quiet", action="store_true")
+
+    x = sub.add_parser("fix", help="fix topology faults into a corrected copy (the source is only read)")
+    x.add_argument("--parcels", required=True, help="parcel layer")
+    x.add_argument("--sheets", help="sheet frames layer (scale per sheet)")
+    x.add_argument("--out", required=True, help="corrected copy (GeoPackage: layers parcels, changes)")
+    x.add_argument("--overlap", default="longest_edge", choices=("longest_edge", "register_area"),
+                   help="who keeps an overlap (default: the parcel bordering it along more length)")
+    x.add_argument("--gap", default="merge_longest_edge", choices=("merge_longest_edge", "split", "new_parcel"),
+                   help="how a gap is closed")
+    x.add_argument("--fix", action="append", default=[], metavar="CODES",
+                   help="faults to fix, comma-separated codes (default: every fixable one)")
+    x.add_argument("--scale", type=int, choices=(200, 500, 1000, 2000, 5000, 10000))
+    x.add_argument("--tolerance", type=float, metavar="METRES")
+    x.add_argument("--quiet", action="store_true")
 
     sub.add_parser("codes", help="list the check codes")
     return p
@@ -75,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "codes":
             return _codes()
+        if args.command == "fix":
+            return _fix(args)
     except InputError as err:
         print(f"error: {err.one_line()}", file=sys.stderr)
         return 2
@@ -90,7 +117,27 @@ def main(argv: list[str] | None = None) -> int:
 def _codes() -> int:
     from .catalogue import CATALOGUE
     for check in CATALOGUE.values():
-        print(f"{check.code:24} {check.severity:8} {check.title}")
+        print(f"{check.code:24} {check.group:9} {check.severity:8} {check.title}")
+    return 0
+
+
+def _fix(args) -> int:
+    from .fix_run import FixRequest, run_fix
+    from .fix_topology import FIXABLE
+    codes = [c.strip().upper() for item in args.fix for c in item.split(",") if c.strip()]
+    unknown = [c for c in codes if c not in FIXABLE]
+    if unknown:
+        raise InputError(f"cannot fix {', '.join(unknown)}", fix="choose among " + ", ".join(FIXABLE))
+    t = time.perf_counter()
+    r = run_fix(FixRequest(parcels=args.parcels, out=args.out, sheets=args.sheets, scale=args.scale,
+                           tolerance_m=args.tolerance, overlap=args.overlap, gap=args.gap,
+                           codes=tuple(codes) or None), ConsoleProgress(args.quiet))
+    for action, n in r.log["action"].value_counts().items():
+        print(f"  {action:24} {n}")
+    fmt = lambda d: ", ".join(f"{k} {v}" for k, v in sorted(d.items())) or "none"  # noqa: E731
+    print(f"faults before: {fmt(r.before)}")
+    print(f"faults after:  {fmt(r.after)}")
+    print(f"written: {args.out} (layers parcels, changes) in {time.perf_counter() - t:.1f} s")
     return 0
 
 
@@ -99,11 +146,18 @@ def _sample(args) -> int:
     if not 1 <= args.parcels <= 2_000_000:
         raise InputError(f"--parcels {args.parcels} is out of range", fix="use 100 … 1 000 000")
     spec = SampleSpec(parcels=args.parcels, seed=args.seed, defect_rate=args.defect_rate,
-                      write_xlsx={"auto": None, "yes": True, "no": False}[args.xlsx])
+                      write_xlsx={"auto": None, "yes": True, "no": False}[args.xlsx],
+                      geometry_defect_rate=args.geometry_defects,
+                      unnoded_sheet_edges=args.unnoded_sheet_edges)
     t = time.perf_counter()
     res = generate_sample(args.out, spec, ConsoleProgress(args.quiet))
+    from .catalogue import codes
+    geometry = sum(v for k, v in res.n_defects.items() if k in set(codes("topology")))
+    injected = f"{sum(res.n_defects.values()) - geometry} injected defects"
+    if spec.geometry_defect_rate > 0:
+        injected += f" and {geometry} geometry defects"
     print(f"sample: {res.n_parcels} parcels on {res.n_sheets} sheets, {res.n_register_rows} register rows, "
-          f"{sum(res.n_defects.values())} injected defects, in {time.perf_counter() - t:.1f} s")
+          f"{injected}, in {time.perf_counter() - t:.1f} s")
     print(f"  map:        {res.gpkg}  (layers parcels, sheets)")
     print(f"  register:   {res.register_xlsx or res.register_csv}")
     print(f"  answer key: {res.answer_key}")
@@ -115,7 +169,8 @@ def _check(args) -> int:
     req = CheckRequest(parcels=args.parcels, register=args.register, sheets=args.sheets,
                        out=args.out, report=args.report, field_overrides=args.field,
                        commune=args.commune, scale=args.scale, user=args.user,
-                       tolerance_factor=args.tolerance_factor, landuse_codes=args.landuse_codes)
+                       tolerance_factor=args.tolerance_factor, landuse_codes=args.landuse_codes,
+                       checks=args.checks or None, tolerance_m=args.tolerance)
     s = run_check(req, ConsoleProgress(args.quiet))
     by_side: dict[str, list[str]] = {}
     for line in s.field_choices:       # "map.sheet ← SHBANDO (auto)"
@@ -126,7 +181,10 @@ def _check(args) -> int:
     for note in s.notes:
         print(f"note: {note}")
     pct = 100.0 * s.matched / s.parcels if s.parcels else 0.0
-    print(f"parcels {s.parcels}, register rows {s.register_rows}, matched {s.matched} ({pct:.1f} %)")
+    if args.register:
+        print(f"parcels {s.parcels}, register rows {s.register_rows}, matched {s.matched} ({pct:.1f} %)")
+    else:
+        print(f"parcels {s.parcels} (no register: map checks only)")
     total = sum(s.flags_by_code.values())
     print(f"flags {total} (open {s.open_flags}):")
     for code, n in sorted(s.flags_by_code.items(), key=lambda kv: -kv[1]):

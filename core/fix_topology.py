@@ -77,8 +77,16 @@ class _Fixer:
     def check(self, codes):
         """Re-detect on the current geometries (removed parcels left out)."""
         g = np.where(self.removed, None, self.g)
+        m = self.m
+        if self.added:      # new parcels count as land too
+            g = np.concatenate([g, np.array(self.added, dtype=object)])
+            extra = pd.DataFrame({"commune": self.m["commune"].iloc[0] if len(self.m) else "",
+                                  "sheet": self.added_sheet, "parcel": ""}, index=range(len(self.added)))
+            if "scale" in self.m:
+                extra["scale"] = float(self.m["scale"].median())
+            m = pd.concat([self.m, extra], ignore_index=True)
         flags = FlagSet()
-        res = check_topology(g, self.m, flags, codes=codes, options=self.opt.topology)
+        res = check_topology(g, m, flags, codes=codes, options=self.opt.topology)
         return res, flags.frame()
 
     def present(self):

@@ -27,7 +27,7 @@ RECHECK = "re-check"
 FLAG_FIELDS = [
     ("ident", "String"), ("code", "String"), ("severity", "String"), ("status", "String"),
     ("commune", "String"), ("sheet", "String"), ("parcel", "String"),
-    ("map_fid", "Integer64"), ("register_row", "Integer64"),
+    ("map_fid", "Integer64"), ("other_map_fid", "Integer64"), ("register_row", "Integer64"),
     ("message", "String"), ("suggestion", "String"), ("suggestion_target", "String"),
     ("suggested_commune", "String"), ("suggested_sheet", "String"), ("suggested_parcel", "String"),
     ("suggested_value", "String"), ("confidence", "Real"),

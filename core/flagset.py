@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import catalogue as cat
 
-FLAG_COLUMNS = ["code", "severity", "commune", "sheet", "parcel", "map_idx", "reg_idx",
+FLAG_COLUMNS = ["code", "severity", "commune", "sheet", "parcel", "map_idx", "other_idx", "reg_idx",
                 "message", "suggestion", "suggestion_target", "suggested_commune",
                 "suggested_sheet", "suggested_parcel", "suggested_value", "confidence",
                 "map_value", "register_value", "ident", "geom_kind", "geom_ref", "geometry"]
@@ -28,7 +28,7 @@ class FlagSet:
         self.parts: list[pd.DataFrame] = []
 
     def add(self, code: str, n: int, *, messages, commune, sheet, parcel, ident_extra="",
-            severity=None, map_idx=-1, reg_idx=-1, suggestion="", target="", s_commune="",
+            severity=None, map_idx=-1, other_idx=-1, reg_idx=-1, suggestion="", target="", s_commune="",
             s_sheet="", s_parcel="", s_value="", confidence=np.nan, map_value="",
             register_value="", geom_kind="map", geom_ref=-1, geometry=None):
         if n == 0:
@@ -37,7 +37,7 @@ class FlagSet:
         self.parts.append(pd.DataFrame({
             "code": code, "severity": severity if severity is not None else check.severity,
             "commune": commune, "sheet": sheet, "parcel": parcel,
-            "map_idx": map_idx, "reg_idx": reg_idx, "message": messages,
+            "map_idx": map_idx, "other_idx": other_idx, "reg_idx": reg_idx, "message": messages,
             "suggestion": suggestion, "suggestion_target": target, "suggested_commune": s_commune,
             "suggested_sheet": s_sheet, "suggested_parcel": s_parcel, "suggested_value": s_value,
             "confidence": confidence, "map_value": map_value, "register_value": register_value,
@@ -57,7 +57,7 @@ class FlagSet:
         # Stable identity across runs: what the flag is about, not when it was found.
         out["ident"] = (out["code"] + "|" + out["commune"] + "|" + out["sheet"] + "|"
                         + out["parcel"] + "|" + out["ident_extra"])
-        for col in ("map_idx", "reg_idx", "geom_ref"):
+        for col in ("map_idx", "other_idx", "reg_idx", "geom_ref"):
             out[col] = out[col].astype(np.int64)
         out["confidence"] = out["confidence"].astype(float)
         return out[FLAG_COLUMNS]

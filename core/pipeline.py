@@ -329,9 +329,12 @@ def _flag_rows(result: CheckResult) -> pd.DataFrame:
     fids = result.m["fid"].to_numpy(np.int64)
     rows = result.r["row"].to_numpy(np.int64) if len(result.r) else np.array([], dtype=np.int64)
     mi, ri = f["map_idx"].to_numpy(np.int64), f["reg_idx"].to_numpy(np.int64)
-    out = f.drop(columns=["map_idx", "reg_idx", "geom_kind", "geom_ref", "geometry"]).copy()
+    oi = f["other_idx"].to_numpy(np.int64)
+    out = f.drop(columns=["map_idx", "other_idx", "reg_idx", "geom_kind", "geom_ref", "geometry"]).copy()
     out["map_fid"] = np.where(mi >= 0, fids[np.clip(mi, 0, None)] if len(fids) else -1, -1)
+    out["other_map_fid"] = np.where(oi >= 0, fids[np.clip(oi, 0, None)] if len(fids) else -1, -1)
     out["register_row"] = np.where(ri >= 0, rows[np.clip(ri, 0, None)] if len(rows) else -1, -1)
     out.loc[out["map_fid"] < 0, "map_fid"] = None
+    out.loc[out["other_map_fid"] < 0, "other_map_fid"] = None
     out.loc[out["register_row"] < 0, "register_row"] = None
     return out

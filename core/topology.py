@@ -424,14 +424,18 @@ class TopologyCheck:
 
     def overlaps(self, work, suspects) -> pd.DataFrame:
         cols = ["i", "j", "area", "width", "duplicate", "flagged"]
-        if len(suspects) < 2:
+        if not len(suspects):
             return pd.DataFrame(columns=cols)
         self._w = work
-        sg = work[suspects]
-        tree = shapely.STRtree(sg)
-        a, b = tree.query(sg, predicate="intersects")
-        keep = a < b
-        i, j = suspects[a[keep]], suspects[b[keep]]
+        # a suspect's partner may itself look clean (a copy laid over a parcel whose
+        # edges all match its neighbours): pair suspects with every parcel
+        present = self._block[0]
+        tree = shapely.STRtree(work[present])
+        a, b = tree.query(work[suspects], predicate="intersects")
+        i, j = suspects[a], present[b]
+        lo, hi = np.minimum(i, j), np.maximum(i, j)
+        pairs = np.unique(np.stack([lo, hi], axis=1)[lo != hi], axis=0)
+        i, j = pairs[:, 0], pairs[:, 1]
         inner = self.pool.map(lambda p, q: shapely.relate_pattern(p, q, "T********"), work[i], work[j])
         i, j = i[inner], j[inner]
         inter = _polygonal(self.pool.map(shapely.intersection, work[i], work[j]))
@@ -468,7 +472,7 @@ class TopologyCheck:
             "OVERLAP", sheet=self.sheet[f], parcel=self.parcel[f], other=self.label[s],
             area=[_fmt(v, 2) for v in area[o]], width=[_fmt(v, 2) for v in width[o]],
             tol=[_fmt(v, 2) for v in tol[o]]),
-            ident_extra=_join("|", self.commune[s], self.label[s]), geometry=inter[o],
+            ident_extra=_join("|", self.commune[s], self.label[s]), geometry=inter[o], other_idx=s,
             suggestion=[f"give the shared area to {self.label[w]} (longest shared edge)"
                         for w in self._longest_edge_owner(i[o], j[o], inter[o])],
             target="map", s_value="overlap_longest_edge", register_value=self.label[s])
@@ -478,7 +482,7 @@ class TopologyCheck:
         self.add("DUPLICATE_GEOMETRY", f, messages=render(
             "DUPLICATE_GEOMETRY", sheet=self.sheet[f], parcel=self.parcel[f], other=self.label[s],
             how=np.where(exact, "the same", "nearly the same"), share=[_fmt(100 * v) for v in share]),
-            ident_extra=_join("|", self.commune[s], self.label[s]), geometry=geoms,
+            ident_extra=_join("|", self.commune[s], self.label[s]), geometry=geoms, other_idx=s,
             suggestion=[f"delete one of {self.label[a]} and {self.label[b]}" for a, b in zip(f, s)],
             target="map", s_value="delete_duplicate", register_value=self.label[s])
 
@@ -529,54 +533,67 @@ class TopologyCheck:
             tol = np.maximum(self.tol[cand["a"].to_numpy()], self.tol[cand["p"].to_numpy()])
             cand = cand[cand["d"] <= tol]
         cand = cand.assign(lo=np.minimum(cand["a"], cand["p"]), hi=np.maximum(cand["a"], cand["p"]))
-        # pairs that overlap or duplicate each other are reported as such, not as noding faults
+        # pairs that overlap or duplicate each other are reported as such, not as noding
+        # faults; nor are a duplicate's slight overlaps with the parcels around it (they go
+        # with the copy when it is deleted)
+        dup_members = set()
         if len(overlaps):
+            d = overlaps[overlaps["duplicate"]]
+            dup_members = set(d["i"]) | set(d["j"])
+            if dup_members:
+                members = np.array(sorted(dup_members))
+                cand = cand[~np.isin(cand["lo"], members) & ~np.isin(cand["hi"], members)]
             big = overlaps[overlaps["flagged"] | overlaps["duplicate"]]
             done = pd.MultiIndex.from_arrays([np.minimum(big["i"], big["j"]), np.maximum(big["i"], big["j"])])
             cand = cand[~pd.MultiIndex.from_arrays([cand["lo"], cand["hi"]]).isin(done)]
         cand["micro"] = cand["d"] > self.opt.on_edge_m
-        pairs = cand.groupby(["lo", "hi"]).agg(count=("x", "size"), micro=("micro", "sum"),
-                                               dmax=("d", "max"), x=("x", "first"), y=("y", "first"))
-        # micro overlaps found by the overlap pass count as noding faults of that pair
+        # A vertex near (not on) a neighbour's edge is normal where boundaries part; it is
+        # a fault only where the two parcels share a sliver of area (micro overlap, from the
+        # overlap pass) or leave one between them (micro gap, from the gap pass).
         micro_ov = overlaps[~overlaps["flagged"] & ~overlaps["duplicate"]] if len(overlaps) else overlaps
-        warn = pairs[pairs["micro"] > 0]
-        warn_pairs = set(zip(warn.index.get_level_values(0), warn.index.get_level_values(1)))
-        extra = []
+        if dup_members and len(micro_ov):
+            members = np.array(sorted(dup_members))
+            micro_ov = micro_ov[~np.isin(micro_ov["i"], members) & ~np.isin(micro_ov["j"], members)]
+        warn = []
         for r in micro_ov.itertuples():
             key = (min(r.i, r.j), max(r.i, r.j))
-            if key not in warn_pairs:
-                warn_pairs.add(key)
-                extra.append(key)
+            if key not in warn:
+                warn.append(key)
+        warn_pairs = set(warn)
+        exact = cand[~cand["micro"]]
+        pairs = exact.groupby(["lo", "hi"]).agg(count=("x", "size"), x=("x", "first"), y=("y", "first"))
+        if warn_pairs and len(pairs):
+            pairs = pairs[~pairs.index.isin(list(warn_pairs))]
         self._pairs_vertices = cand
-        self._flag_noding(pairs, extra, micro_ov, work)
+        self._flag_noding(pairs, warn, micro_ov, work)
         return warn_pairs
 
-    def _flag_noding(self, pairs, extra_pairs, micro_ov, work):
+    def _flag_noding(self, info, warn, micro_ov, work):
         cand = self._pairs_vertices
-        warn = pairs[pairs["micro"] > 0]
-        info = pairs[pairs["micro"] == 0]
-        self.stats["not_noded_warning_pairs"] = len(warn) + len(extra_pairs)
+        self.stats["not_noded_warning_pairs"] = len(warn)
         self.stats["not_noded_info_vertices"] = int(info["count"].sum())
         if "NOT_NODED" not in self.codes:
             return
-        # warnings: one per pair, marked at the vertices (or the micro overlap)
-        lo = warn.index.get_level_values(0).to_numpy(np.int64)
-        hi = warn.index.get_level_values(1).to_numpy(np.int64)
-        if len(extra_pairs):
-            ex = np.array(extra_pairs, dtype=np.int64)
-            lo, hi = np.r_[lo, ex[:, 0]], np.r_[hi, ex[:, 1]]
-        if len(lo):
-            marks = self._vertex_marks(cand, lo, hi, micro_ov, work)
+        # warnings: one per pair, marked at its near vertices (or the micro overlap itself)
+        if warn:
+            ex = np.array(warn, dtype=np.int64)
+            lo, hi = ex[:, 0], ex[:, 1]
+            near = cand[cand["micro"]].groupby(["lo", "hi"]).agg(n=("x", "size"), d=("d", "max"))
+            got = pd.MultiIndex.from_arrays([lo, hi])
+            counts = near["n"].reindex(got).fillna(0).astype(int).to_numpy()
+            dmax = near["d"].reindex(got).to_numpy(float)
+            mo = micro_ov.assign(lo=np.minimum(micro_ov["i"], micro_ov["j"]), hi=np.maximum(micro_ov["i"], micro_ov["j"]))
+            area = mo.groupby(["lo", "hi"])["area"].sum().reindex(got).to_numpy(float)
+            marks = self._vertex_marks(cand[cand["micro"]], lo, hi, micro_ov, work)
             first = np.where(self.label[lo] <= self.label[hi], lo, hi)
             second = np.where(first == lo, hi, lo)
-            counts = np.r_[warn["count"].to_numpy(), np.zeros(len(extra_pairs), dtype=np.int64)]
-            dmax = np.r_[warn["dmax"].to_numpy(), np.full(len(extra_pairs), np.nan)]
             self.add("NOT_NODED", first, messages=render(
                 "NOT_NODED", what=[f"Parcels {self.label[a]} and {self.label[b]}" for a, b in zip(first, second)],
-                count=counts, how="near the other's edge (micro gap or overlap)",
-                extra=[f", up to {d:.3f} m off" if not np.isnan(d) else " (a micro overlap)" for d in dmax]),
+                count=counts, how="near the other's edge",
+                extra=[f" (a micro overlap of {a:.3f} m²" + (f", up to {d:.3f} m off)" if not np.isnan(d) else ")")
+                       for a, d in zip(area, dmax)]),
                 ident_extra=_join("|", self.commune[second], self.label[second]), geometry=marks,
-                suggestion="snap the shared boundary", target="map", s_value="snap",
+                other_idx=second, suggestion="snap the shared boundary", target="map", s_value="snap",
                 register_value=self.label[second])
         if not len(info):
             return
@@ -597,7 +614,7 @@ class TopologyCheck:
                 "NOT_NODED", what=[f"Parcels {self.label[p]} and {self.label[q]}" for p, q in zip(first, second)],
                 count=info["count"].to_numpy()[s], how="exactly on the other's edge", extra=""),
                 ident_extra=_join("|", self.commune[second], self.label[second]), geometry=marks,
-                suggestion="insert the vertices (node)", target="map", s_value="snap",
+                other_idx=second, suggestion="insert the vertices (node)", target="map", s_value="snap",
                 register_value=self.label[second])
         d = np.flatnonzero(~same)
         if len(d):
@@ -745,7 +762,7 @@ class TopologyCheck:
             self.add("NOT_NODED", first, messages=render(
                 "NOT_NODED", what=[f"Parcels {self.label[a]} and {self.label[b]}" for a, b in zip(first, second)],
                 count=0, how="apart", extra=[f" (a micro gap of {area[k]:.3f} m²)" for k in extra_g]),
-                ident_extra=_join("|", self.commune[second], self.label[second]),
+                ident_extra=_join("|", self.commune[second], self.label[second]), other_idx=second,
                 geometry=hole_polys[np.array(extra_g)], suggestion="snap the shared boundary",
                 target="map", s_value="snap", register_value=self.label[second])
         return frame

@@ -52,6 +52,14 @@ def test_overlap_is_flagged_with_its_polygon_and_owner():
     assert res.stats["overlap_pairs"] == 1 and res.stats["overlap_area"] == pytest.approx(10.0)
 
 
+def test_vertex_near_a_neighbour_where_boundaries_part_is_not_a_fault():
+    # b's corner comes within 5 cm of a's edge but the two share no sliver of area
+    a = box(0, 0, 10, 10)
+    b = Polygon([(10.05, 5), (20, 0), (20, 10)])
+    f, _ = run([a, b])
+    assert len(f) == 0
+
+
 def test_overlap_thinner_than_tolerance_is_a_noding_warning():
     a = box(0, 0, 10, 10)
     b = Polygon([(10, 0), (20, 0), (20, 10), (10, 10), (9.95, 5)])   # 5 cm in, tolerance 15 cm
@@ -194,7 +202,10 @@ def test_unnoded_sheet_seam_gives_one_info_flag_per_sheet_pair():
 def test_micro_gap_from_a_vertex_pulled_back_is_a_warning_not_a_gap():
     a = box(0, 0, 10, 10)
     b = Polygon([(10, 0), (20, 0), (20, 10), (10, 10), (10.05, 5)])   # 5 cm away from a
-    f, res = run([a, b])
+    # rows above and below (noded at x = 10) close the sliver between a and b into a hole
+    below = Polygon([(0, -10), (20, -10), (20, 0), (10, 0), (0, 0)])
+    above = Polygon([(0, 10), (10, 10), (20, 10), (20, 20), (0, 20)])
+    f, res = run([a, b, below, above])
     assert codes_of(f) == ["NOT_NODED"]
     assert f.iloc[0]["severity"] == "warning"
     assert res.stats.get("gaps", 0) == 0

@@ -3,10 +3,19 @@
 Pipeline: plan communes and sheets (layout) → tile each sheet with rectangles
 (tiling) → node and bend them into polygons (geometry) → number parcels zig-zag
 (sheet_grid.zigzag_order) and renumber a few after a split → build the register
-(people) → inject defects (defects) → write (writers).
+(people) → inject register defects (defects) → geometry (topology) defects on
+parcels no register defect touched, if asked (geom_defects; map and register areas
+of the parcels they change follow the final geometry) → assemble the parcels layer
+(new features take new numbers; sheet edges unnoded, if asked) → write (writers).
 
 The same spec gives byte-identical register.csv and answer_key.csv: every random
-draw comes from one numpy Generator seeded by spec.seed, in a fixed order.
+draw comes from one numpy Generator seeded by spec.seed, in a fixed order; geometry
+defects draw from a second one (seed, 7919), so asking for them leaves the register
+defects exactly as they were (only map fids in the key shift when features are
+added or removed, and the register areas of parcels whose geometry changed follow it).
+
+answer_key.csv has the register key's columns plus x, y (a point at a geometry
+defect) and group ("register" | "topology").
 """
 from __future__ import annotations
 
@@ -24,6 +33,7 @@ from ..errors import InputError
 from ..landuse import LandUseCodes
 from ..progress import Progress
 from . import defects as dft
+from . import geom_defects as gd
 from . import layout, people, tiling, writers
 from .geometry import Bend, build_polygons
 
@@ -44,6 +54,8 @@ class SampleSpec:
     province_code: str = "20"      # Lạng Sơn; CRS EPSG:9215 (VN-2000 TM-3 107°15')
     parcels_per_commune: int = 40000   # above this, several communes
     write_xlsx: bool | None = None     # None: XLSX only when register rows ≤ 200 000
+    geometry_defect_rate: float = 0.0  # share of parcels given a geometry (topology) defect
+    unnoded_sheet_edges: bool = False  # sheets joined unnoded: other-sheet vertices dropped on sheet edges
 
 
 @dataclass
@@ -71,6 +83,9 @@ def _check_spec(spec: SampleSpec) -> None:
         raise InputError(f"{spec.parcels} parcels is out of range", fix="use 100 … 1 000 000")
     if not 0 <= spec.defect_rate <= 0.5:
         raise InputError(f"defect rate {spec.defect_rate} is out of range", fix="use 0 … 0.5")
+    if not 0 <= spec.geometry_defect_rate <= 0.2:
+        raise InputError(f"geometry defect rate {spec.geometry_defect_rate} is out of range",
+                         fix="use 0 … 0.2")
     if spec.parcels_per_commune < 100:
         raise InputError("parcels_per_commune must be at least 100")
 
@@ -203,9 +218,54 @@ def generate_sample(out_dir, spec: SampleSpec, progress: Progress | None = None)
                      area=area, tolerance=tolerance, landuse=landuse, private=private,
                      renumbered=renumbered)
     inj = dft.inject(m, reg, ctx, spec.defect_rate, rng)
+    lap("defects")
+
+    # ---- geometry defects: on parcels no register defect touched, from a stream of their own,
+    # so the register defects are the same with or without them -------------------------------
+    geo = None
+    if spec.geometry_defect_rate > 0:
+        progress.info("Injecting geometry defects")
+
+        def register_clash(sheet, area_, landuse_, number_, side):
+            """Would a map record without a row (side "map"), or a row without a parcel
+            ("register"), look like the partner of a register defect's unpaired record?"""
+            pool_ = inj.free_reg if side == "map" else inj.free_map
+            return inj._clashes(sheet, (area_, landuse_, number_), pool_)
+
+        geo = gd.inject_geometry(polygons, sid, landuse, inj.touched, frames / layout.CM, sheet_scale,
+                                 sheet_commune, spec.geometry_defect_rate,
+                                 np.random.default_rng([spec.seed, gd.RNG_SALT]),
+                                 number=number, register_area=reg.columns["area"],
+                                 register_clash=register_clash)
+        # map and register areas follow the final geometry where the parcel stays
+        final = shapely.area(geo.polygons)          # NaN for a null geometry
+        stays = ~geo.removed & ~np.isnan(final)
+        final = np.round(np.nan_to_num(final), 1)
+        changed = np.flatnonzero(stays & (final != area))
+        area = area.copy()
+        area[changed] = final[changed]
+        reg.columns["area"][changed] = np.round(np.maximum(area[changed] + noise[changed], 0.1), 1)
+        lap("geometry_defects")
     register, row_of_record = _register_frame(reg)
     key = dft.key_frame(inj.keys, row_of_record)
-    lap("defects")
+    parcels = {"MAXA": commune_code, "SHBANDO": np.array(sheet_label, dtype=object)[m.sheet_given],
+               "SHTHUA": m.number.tolist(), "DIENTICH": area.tolist(), "KHLOAIDAT": landuse,
+               "geometry": polygons}
+    topology_key = None
+    if geo is not None or spec.unnoded_sheet_edges:
+        base = parcels
+        layer = gd.assemble(geo, base, sid, inj.top.copy(), sheet_label,
+                            [codes[c] for c in sheet_commune], spec.unnoded_sheet_edges)
+        parcels = layer.columns
+        if geo is not None:
+            if geo.changes_fids:
+                key = gd.remap_register_fids(key, layer.fid_of_base)
+            topology_key = gd.topology_key_rows(geo, layer, base, sheet_label, KEY_COLUMNS)
+    key = _full_key(key, topology_key)
+    n_defects = dict(inj.counts)
+    if geo is not None:
+        n_defects.update(geo.counts)
+    lap("assemble")
     progress.set_progress(60)
 
     # ---- write -----------------------------------------------------------------------------
@@ -219,11 +279,7 @@ def generate_sample(out_dir, spec: SampleSpec, progress: Progress | None = None)
     progress.info("Writing commune.gpkg")
     gpkg = out / "commune.gpkg"
     sheet_size = np.array([s.size for s in sheets]) / layout.CM
-    writers.write_gpkg(gpkg, {
-        "MAXA": commune_code, "SHBANDO": np.array(sheet_label, dtype=object)[m.sheet_given],
-        "SHTHUA": m.number.tolist(), "DIENTICH": area.tolist(), "KHLOAIDAT": landuse,
-        "geometry": polygons,
-    }, {
+    writers.write_gpkg(gpkg, parcels, {
         "SHBANDO": sheet_label, "MAXA": [codes[c] for c in sheet_commune],
         "TYLE": sheet_scale.tolist(), "MAHIEU": [s.code for s in sheets],
         "geometry": writers.sheet_frames(frames[:, 0] / layout.CM, frames[:, 1] / layout.CM, sheet_size),
@@ -242,8 +298,8 @@ def generate_sample(out_dir, spec: SampleSpec, progress: Progress | None = None)
         register_xlsx = None
     progress.set_progress(100)
     return SampleResult(out_dir=out, gpkg=gpkg, register_csv=register_csv, register_xlsx=register_xlsx,
-                        answer_key=answer_key, n_parcels=n, n_sheets=len(sheets),
-                        n_register_rows=len(register), n_defects=dict(inj.counts), communes=codes,
+                        answer_key=answer_key, n_parcels=len(parcels["SHTHUA"]), n_sheets=len(sheets),
+                        n_register_rows=len(register), n_defects=n_defects, communes=codes,
                         key_rows=len(key), timings=timings)
 
 
@@ -328,6 +384,20 @@ def _owners(lot, private, commune_of, commune_names, province_name, home, valid_
     address[private] = pool.address[person]
     kind = np.where(private, "GDC", "UBS").astype(object)
     return pools, pool, {"owner": owner, "kind": kind, "cccd": cccd, "address": address}
+
+
+KEY_COLUMNS = dft.KEY_COLUMNS + ["x", "y", "group"]
+
+
+def _full_key(register_key: pd.DataFrame, topology_key: pd.DataFrame | None) -> pd.DataFrame:
+    """The register key with x, y (empty) and group "register", then the topology rows."""
+    key = register_key.assign(x=np.nan, y=np.nan, group="register")
+    if topology_key is not None and len(topology_key):
+        key = pd.DataFrame({c: list(key[c]) + list(topology_key[c]) for c in KEY_COLUMNS})
+        key[["x", "y"]] = key[["x", "y"]].astype(float)
+    for c in ("parcel", "map_fid", "register_row", "expected_parcel"):
+        key[c] = key[c].astype("Int64")
+    return key[KEY_COLUMNS]
 
 
 def _register_frame(reg: dft.RegisterState):

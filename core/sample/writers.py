@@ -41,6 +41,10 @@ def write_gpkg(path: Path, parcels: dict, sheets: dict, progress: Progress) -> N
     srs.ImportFromEPSG(CRS_EPSG)
     srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
     ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    # a MultiPolygon parcel (a sample's MULTIPART defect) in the Polygon layer is written
+    # as it is, without GDAL's warning about it
+    from osgeo import gdal
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
     try:
         ds.StartTransaction()
         specs = [("parcels", [("MAXA", ogr.OFTString, 5), ("SHBANDO", ogr.OFTString, 20),
@@ -59,6 +63,7 @@ def write_gpkg(path: Path, parcels: dict, sheets: dict, progress: Progress) -> N
             _write_features(ogr, layer, fields, data, progress if name == "parcels" else None)
         ds.CommitTransaction()
     finally:
+        gdal.PopErrorHandler()
         ds = None
 
 
@@ -77,7 +82,8 @@ def _write_features(ogr, layer, fields, data: dict, progress: Progress | None) -
         for i in range(start, min(n, start + step)):
             for k, setter, values in columns:
                 setter(k, values[i])
-            feature.SetGeometryDirectly(ogr.CreateGeometryFromWkb(wkb[i]))
+            # a null geometry (a sample's GEOM_EMPTY defect) stays null
+            feature.SetGeometryDirectly(None if wkb[i] is None else ogr.CreateGeometryFromWkb(wkb[i]))
             feature.SetFID(i + 1)
             layer.CreateFeature(feature)
 
