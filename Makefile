@@ -30,7 +30,7 @@ PYTEST_ARGS ?=
 	package clean distclean
 
 help:
-	@echo "make demo       generate a 10 000-parcel commune and check it (build/demo)"
+	@echo "make demo       generate a 10 000-parcel commune, check it, fix its topology (build/demo)"
 	@echo "make test       run the test suite headless"
 	@echo "make bench      run the benchmark"
 	@echo "(after any of these: .venv/bin/qgis_process and .venv/bin/qgis run QGIS with this checkout)"
@@ -96,13 +96,17 @@ $(VENV)/bin/qgis: $(STAMP)
 	chmod +x $@
 
 demo: venv
-	$(HEADLESS) $(PY) -m cadastre_cleaner sample --parcels 10000 --out build/demo
+	$(HEADLESS) $(PY) -m cadastre_cleaner sample --parcels 10000 --geometry-defects 0.005 --out build/demo
 	$(HEADLESS) $(PY) -m cadastre_cleaner check \
 		--parcels build/demo/commune.gpkg \
 		--sheets "build/demo/commune.gpkg|layername=sheets" \
 		--register build/demo/register.xlsx \
 		--out build/demo/flags.gpkg \
 		--report build/demo/report.xlsx
+	$(HEADLESS) $(PY) -m cadastre_cleaner fix \
+		--parcels build/demo/commune.gpkg \
+		--sheets "build/demo/commune.gpkg|layername=sheets" \
+		--out build/demo/fixed.gpkg
 
 # PYTHONSAFEPATH: keep the current directory off sys.path, so the package is only
 # ever imported as `cadastre_cleaner` (through the venv link), never as `core`.

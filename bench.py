@@ -1,10 +1,19 @@
-"""`make bench`: reconciliation at 100 k and 1 M parcels, beside a peer measured in the same run.
+"""`make bench`: reconciliation and topology at 100 k and 1 M parcels, beside peers measured
+in the same run.
 
 Each size runs in its own process so that its peak memory is its own. The peer is the
 least any reconciliation must do on the same files: read both with GDAL/pandas and join
 them on the normalised key with one pandas merge. The ratio ours/peer shows what the
 full check (typos, swaps, sheets by location, duplicates, codes, IDs, flags) costs on top.
-Not a test: it prints numbers; targets are in the issue (1 M in ≤ 20 s and ≤ 4 GB).
+
+Topology: our whole "check topology" (read, checks, flags file) on a commune with
+geometry defects, beside PostGIS doing the classic analysis on the same file (load,
+ST_IsValid, a self-join for overlaps with their area, the holes of ST_Union; see
+postgis_peer.py). Both must agree: same invalid count, same overlapping pairs and
+total overlap area, same holes and hole area (all above MIN_AREA).
+
+Not a test: it prints numbers; targets are in the issues (reconcile 1 M in ≤ 20 s and
+≤ 4 GB; topology 1 M in ≤ 60 s, ≤ 6 GB and faster than PostGIS).
 """
 import argparse
 import json
@@ -16,6 +25,9 @@ import time
 from pathlib import Path
 
 SIZES = (100_000, 1_000_000)
+SUITES = ("reconcile", "topology")
+MIN_AREA = 0.001          # m²: overlaps and holes compared with the peer from this area up
+TOPOLOGY_DEFECT_RATE = 0.005
 
 
 def _peak_mb() -> float:
@@ -31,6 +43,77 @@ def _sample(root: Path, n: int) -> Path:
         res = generate_sample(out, SampleSpec(parcels=n, seed=11, defect_rate=0.02, write_xlsx=False))
         stamp.write_text(json.dumps({"parcels": res.n_parcels, "seconds": time.perf_counter() - t}))
     return out
+
+
+def _topology_sample(root: Path, n: int) -> Path:
+    from .core.sample import SampleSpec, generate_sample
+    out = root / f"topology_{n}"
+    stamp = out / ".complete"
+    if not stamp.exists():
+        t = time.perf_counter()
+        res = generate_sample(out, SampleSpec(parcels=n, seed=7, geometry_defect_rate=TOPOLOGY_DEFECT_RATE,
+                                              write_xlsx=False))
+        stamp.write_text(json.dumps({"parcels": res.n_parcels, "seconds": time.perf_counter() - t}))
+    return out
+
+
+def topology_figures(result) -> dict:
+    """The numbers the peer also computes, from our TopologyResult."""
+    ov = result.overlaps
+    big = ov[ov["area"] > MIN_AREA] if len(ov) else ov
+    holes = result.holes_area[result.holes_area > MIN_AREA]
+    return {"invalid": int(result.stats.get("invalid", 0)), "overlap_pairs": len(big),
+            "overlap_area": float(big["area"].sum()) if len(big) else 0.0,
+            "gaps": int(len(holes)), "gap_area": float(holes.sum())}
+
+
+def agreement(ours: dict, peer: dict, rel: float = 1e-4) -> list[str]:
+    """Where our figures and the peer's differ (empty: they agree)."""
+    out = []
+    for k in ("invalid", "overlap_pairs", "gaps"):
+        if int(ours[k]) != int(peer[k]):
+            out.append(f"{k}: ours {ours[k]} vs PostGIS {peer[k]}")
+    for k in ("overlap_area", "gap_area"):
+        a, b = float(ours[k]), float(peer[k])
+        if abs(a - b) > rel * max(abs(a), abs(b), 1.0):
+            out.append(f"{k}: ours {a:.3f} vs PostGIS {b:.3f}")
+    return out
+
+
+def _topology_one(kind: str, folder: Path) -> dict:
+    gpkg = folder / "commune.gpkg"
+    t0 = time.perf_counter()
+    if kind == "ours":
+        from .core import pipeline
+        out = folder / "bench_topology_flags.gpkg"
+        if out.exists():
+            out.unlink()
+        req = pipeline.CheckRequest(parcels=f"{gpkg}|layername=parcels", sheets=f"{gpkg}|layername=sheets",
+                                    out=str(out), checks=["topology"])
+        captured = {}
+        real = pipeline.compute
+
+        def spy(request, progress=None):
+            result, timings = real(request, progress)
+            captured["result"] = result
+            return result, timings
+        pipeline.compute = spy        # keep the engine's result to compare with the peer
+        summary = pipeline.run_check(req)
+        info = {"parcels": summary.parcels, "flags": sum(summary.flags_by_code.values()),
+                "timings": {k: v for k, v in summary.timings.items() if not k.startswith("topology.")},
+                "stages": {k[9:]: v for k, v in summary.timings.items() if k.startswith("topology.")},
+                "figures": topology_figures(captured["result"].topology)}
+    else:
+        from .postgis_peer import run_peer
+        res = run_peer(str(gpkg), workdir=str(folder.parent / "pg"), min_area=MIN_AREA)
+        tm = res["timings"]
+        work = sum(v for k, v in tm.items() if k in ("load", "invalid", "make_valid", "overlaps", "gaps"))
+        info = {"parcels": res["parcels"], "timings": {k: v for k, v in tm.items() if isinstance(v, (int, float))},
+                "figures": {k: res[k] for k in ("invalid", "overlap_pairs", "overlap_area", "gaps", "gap_area")},
+                "work_seconds": work, "peak_mb_postgres": res.get("peak_mb")}
+    info["seconds"] = time.perf_counter() - t0
+    info["peak_mb"] = _peak_mb()
+    return info
 
 
 def _one(kind: str, folder: Path) -> dict:
@@ -71,29 +154,23 @@ def _one(kind: str, folder: Path) -> dict:
     return info
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m cadastre_cleaner.bench")
-    p.add_argument("--sizes", default=",".join(map(str, SIZES)))
-    p.add_argument("--root", default="build/bench")
-    p.add_argument("--one", nargs=2, metavar=("KIND", "FOLDER"), help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
-    if args.one:
-        print(json.dumps(_one(args.one[0], Path(args.one[1]))))
-        return 0
-    root = Path(args.root).resolve()
-    root.mkdir(parents=True, exist_ok=True)
+def _child(kind: str, folder: Path) -> dict | None:
+    proc = subprocess.run([sys.executable, "-m", "cadastre_cleaner.bench", "--one", kind, str(folder)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(proc.stderr[-3000:], file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _reconcile(root: Path, sizes) -> int:
     print("Reconciliation benchmark (2 cores here); peer = read both + one pandas key join")
     print(f"{'parcels':>9} {'ours s':>8} {'peer s':>8} {'ratio':>6} {'ours MB':>8} {'peer MB':>8}  stages (s)")
-    for n in (int(x) for x in args.sizes.split(",")):
+    for n in sizes:
         folder = _sample(root, n)
-        runs = {}
-        for kind in ("peer", "ours"):
-            proc = subprocess.run([sys.executable, "-m", "cadastre_cleaner.bench", "--one", kind, str(folder)],
-                                  capture_output=True, text=True)
-            if proc.returncode != 0:
-                print(proc.stderr[-3000:], file=sys.stderr)
-                return 1
-            runs[kind] = json.loads(proc.stdout.strip().splitlines()[-1])
+        runs = {kind: _child(kind, folder) for kind in ("peer", "ours")}
+        if None in runs.values():
+            return 1
         ours, peer = runs["ours"], runs["peer"]
         stages = " ".join(f"{k}={v:.1f}" for k, v in ours["timings"].items())
         print(f"{ours['parcels']:>9} {ours['seconds']:>8.1f} {peer['seconds']:>8.1f} "
@@ -102,6 +179,60 @@ def main(argv=None) -> int:
         if n >= 1_000_000:
             ok_t, ok_m = ours["seconds"] <= 20, ours["peak_mb"] <= 4096
             print(f"{'':>9} target 1 M: ≤ 20 s {'met' if ok_t else 'NOT met'}, ≤ 4 GB {'met' if ok_m else 'NOT met'}")
+    return 0
+
+
+def _topology(root: Path, sizes) -> int:
+    print()
+    print("Topology benchmark (2 cores); peer = PostGIS 3 on the same file: load, ST_IsValid, "
+          "overlap self-join, holes of ST_Union")
+    print(f"{'parcels':>9} {'ours s':>8} {'PostGIS s':>9} {'ratio':>6} {'ours MB':>8} {'PG MB':>7}  our stages (s)")
+    for n in sizes:
+        folder = _topology_sample(root, n)
+        ours, peer = _child("topology-ours", folder), _child("topology-peer", folder)
+        if ours is None or peer is None:
+            return 1
+        stages = " ".join(f"{k}={v:.1f}" for k, v in ours["stages"].items())
+        pg = peer["work_seconds"]
+        print(f"{ours['parcels']:>9} {ours['seconds']:>8.1f} {pg:>9.1f} {ours['seconds'] / pg:>6.2f} "
+              f"{ours['peak_mb']:>8.0f} {peer.get('peak_mb_postgres') or 0:>7.0f}  read+prepare="
+              f"{ours['timings'].get('read', 0) + ours['timings'].get('prepare', 0):.1f} {stages} "
+              f"write={ours['timings'].get('write_flags', 0):.1f}")
+        pt = peer["timings"]
+        print(f"{'':>9} PostGIS: " + " ".join(f"{k}={pt[k]:.1f}" for k in ("load", "invalid", "make_valid",
+                                                                             "overlaps", "gaps") if k in pt))
+        f = ours["figures"]
+        print(f"{'':>9} ours: invalid {f['invalid']}, overlapping pairs {f['overlap_pairs']} "
+              f"({f['overlap_area']:.2f} m²), holes {f['gaps']} ({f['gap_area']:.2f} m²); flags {ours['flags']}")
+        diff = agreement(f, peer["figures"])
+        print(f"{'':>9} PostGIS agrees" if not diff else f"{'':>9} DISAGREES: " + "; ".join(diff))
+        if n >= 1_000_000:
+            ok_t, ok_m = ours["seconds"] <= 60, ours["peak_mb"] <= 6144
+            print(f"{'':>9} target 1 M: ≤ 60 s {'met' if ok_t else 'NOT met'}, ≤ 6 GB {'met' if ok_m else 'NOT met'}, "
+                  f"faster than PostGIS {'yes' if ours['seconds'] < pg else 'NO'}")
+    return 0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m cadastre_cleaner.bench")
+    p.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    p.add_argument("--root", default="build/bench")
+    p.add_argument("--suites", default=",".join(SUITES), help="reconcile, topology")
+    p.add_argument("--one", nargs=2, metavar=("KIND", "FOLDER"), help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.one:
+        kind = args.one[0]
+        fn = _topology_one if kind.startswith("topology-") else _one
+        print(json.dumps(fn(kind.removeprefix("topology-"), Path(args.one[1])), default=float))
+        return 0
+    root = Path(args.root).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    suites = [x.strip() for x in args.suites.split(",") if x.strip()]
+    sizes = [int(x) for x in args.sizes.split(",")]
+    if "reconcile" in suites and _reconcile(root, sizes):
+        return 1
+    if "topology" in suites and _topology(root, sizes):
+        return 1
     return 0
 
 

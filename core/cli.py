@@ -77,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--sheets", help="sheet frames layer (scale per sheet)")
     x.add_argument("--out", required=True, help="corrected copy (GeoPackage: layers parcels, changes)")
     x.add_argument("--overlap", default="longest_edge", choices=("longest_edge", "register_area"),
-                   help="who keeps an overlap (default: the parcel bordering it along more length)")
+                   help="who keeps an overlap (default: the parcel bordering it along more length; "
+                        "register_area: the one whose register area it brings closer, needs --register)")
+    x.add_argument("--register", help="register table, for --overlap register_area")
     x.add_argument("--gap", default="merge_longest_edge", choices=("merge_longest_edge", "split", "new_parcel"),
                    help="how a gap is closed")
     x.add_argument("--fix", action="append", default=[], metavar="CODES",
@@ -131,6 +133,7 @@ def _fix(args) -> int:
     t = time.perf_counter()
     r = run_fix(FixRequest(parcels=args.parcels, out=args.out, sheets=args.sheets, scale=args.scale,
                            tolerance_m=args.tolerance, overlap=args.overlap, gap=args.gap,
+                           register=args.register,
                            codes=tuple(codes) or None), ConsoleProgress(args.quiet))
     for action, n in r.log["action"].value_counts().items():
         print(f"  {action:24} {n}")

@@ -38,6 +38,7 @@ class FixRequest:
     gap: str = "merge_longest_edge"
     codes: tuple | None = None
     field_overrides: dict = field(default_factory=dict)
+    register: str | None = None               # for overlap="register_area": areas from the register
 
 
 def run_fix(request: FixRequest, progress: Progress | None = None) -> FixResult:
@@ -59,12 +60,31 @@ def run_fix(request: FixRequest, progress: Progress | None = None) -> FixResult:
                                                default_scale=int(request.scale or 1000)))
     if request.codes:
         opts.codes = tuple(request.codes)
+    register_area = None
+    if request.overlap == "register_area":
+        register_area = _register_areas(request, len(m), progress)
     progress.info("fixing topology")
-    result = fix_topology(geom, m, opts, progress=progress.step(0, 90))
+    result = fix_topology(geom, m, opts, register_area=register_area, progress=progress.step(0, 90))
     progress.info("writing the corrected copy")
     write_fixed(request.out, frame, m, result)
     progress.set_progress(100)
     return result
+
+
+def _register_areas(request: FixRequest, n: int, progress: Progress) -> np.ndarray:
+    """Each parcel's register area (NaN where it has no register row), by the register check's matching."""
+    if not request.register:
+        raise InputError("the register-area rule needs the register", fix="give the register table, "
+                         "or choose the longest-edge rule")
+    from .pipeline import CheckRequest, compute
+    progress.info("matching parcels with the register for their areas")
+    res, _ = compute(CheckRequest(parcels=request.parcels, register=request.register, sheets=request.sheets,
+                                  out="", scale=request.scale, field_overrides=request.field_overrides,
+                                  checks=["AREA_MISMATCH"]))
+    areas = np.full(n, np.nan)
+    pairs = res.pairs
+    areas[pairs["map_idx"].to_numpy()] = res.r["area"].to_numpy(float)[pairs["reg_idx"].to_numpy()]
+    return areas
 
 
 def write_fixed(path: str, frame, m: pd.DataFrame, result: FixResult) -> None:

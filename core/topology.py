@@ -57,6 +57,7 @@ class TopologyResult:
     suspects: np.ndarray        # parcel indices whose edges do not match their neighbours'
     overlaps: pd.DataFrame      # every pair sharing area: i, j, area, width, duplicate, flagged
     gaps: pd.DataFrame          # every hole of the coverage: area, width, x, y, geometry, flagged
+    holes_area: np.ndarray      # area of every hole of the union, before clipping to the sheets
     stats: dict
     timings: dict
 
@@ -205,6 +206,7 @@ class TopologyCheck:
         self.pool = _Pool(self.opt.workers)
         self.timings: dict = {}
         self.stats: dict = {}
+        self.holes_area = np.zeros(0)
 
     def want(self, *codes) -> bool:
         return bool(self.codes.intersection(codes))
@@ -259,7 +261,7 @@ class TopologyCheck:
             self.sheet_frames(work, sheets, sheet_geom)
             t = self._lap("sheets", t, 98)
         return TopologyResult(work=work, suspects=suspects, overlaps=overlaps, gaps=gaps,
-                              stats=self.stats, timings=self.timings)
+                              holes_area=self.holes_area, stats=self.stats, timings=self.timings)
 
     # ---- validity ------------------------------------------------------------------------
     def validity(self) -> np.ndarray:
@@ -699,18 +701,19 @@ class TopologyCheck:
             self.stats.update(gaps=0, gap_area=0.0)
             return pd.DataFrame(columns=cols)
         hole_polys = shapely.polygons(np.array(holes, dtype=object))
-        # only the part of a hole inside the mapped sheets is a gap: land between two
-        # loaded communes or around a sheet nobody loaded is not
-        hole_polys = self._within_sheets(hole_polys)
-        if not len(hole_polys):
-            self.stats.update(gaps=0, gap_area=0.0)
-            return pd.DataFrame(columns=cols)
         # parcels standing alone inside a hole are islands, not part of the gap
         tree = shapely.STRtree(work[present])
         hi, pi = tree.query(hole_polys, predicate="contains_properly")
         if len(hi):
             keys, inside = _union_by_group(hi, work[present[pi]])
             hole_polys[keys] = shapely.difference(hole_polys[keys], inside)
+        self.holes_area = shapely.area(hole_polys)          # every hole, for peers to compare
+        # only the part of a hole inside the mapped sheets is a gap: land between two
+        # loaded communes or around a sheet nobody loaded is not
+        hole_polys = self._within_sheets(hole_polys)
+        if not len(hole_polys):
+            self.stats.update(gaps=0, gap_area=0.0)
+            return pd.DataFrame(columns=cols)
         area = shapely.area(hole_polys)
         width = 2 * area / np.maximum(shapely.length(hole_polys), 1e-12)
         pts = shapely.point_on_surface(hole_polys)

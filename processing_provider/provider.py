@@ -5,6 +5,7 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from .check_topology import CheckTopologyAlgorithm
+from .fix_topology import FixTopologyAlgorithm
 from .reconcile_register import ReconcileRegisterAlgorithm
 
 ICON_PATH = str(Path(__file__).resolve().parent.parent / "resources" / "icon.svg")
@@ -12,6 +13,7 @@ ICON_PATH = str(Path(__file__).resolve().parent.parent / "resources" / "icon.svg
 ALGORITHMS = (
     ReconcileRegisterAlgorithm,
     CheckTopologyAlgorithm,
+    FixTopologyAlgorithm,
 )
 
 

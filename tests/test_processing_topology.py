@@ -102,3 +102,30 @@ def test_help_lists_every_topology_code(provider):
     text = provider.algorithm("check_topology").shortHelpString()
     for code in ("OVERLAP", "GAP", "NOT_NODED", "SLIVER", "CROSSES_SHEET"):
         assert code in text
+
+
+def test_fix_topology_writes_a_corrected_copy_and_leaves_the_source(provider, sheet_gpkg, tmp_path):
+    import hashlib
+    before = hashlib.sha256(open(sheet_gpkg, "rb").read()).hexdigest()
+    out = str(tmp_path / "fixed.gpkg")
+    result = processing.run("cadastre_cleaner:fix_topology", {
+        "PARCELS": f"{sheet_gpkg}|layername=parcels", "SHEETS": f"{sheet_gpkg}|layername=sheets",
+        "OUTPUT": out}, feedback=QgsProcessingFeedback())
+    assert result["REMAINING"] == 0 and result["CHANGES"] >= 3
+    assert hashlib.sha256(open(sheet_gpkg, "rb").read()).hexdigest() == before
+    ds = ogr.Open(out)
+    parcels = ds.GetLayerByName("parcels")
+    total = sum(f.GetGeometryRef().GetArea() for f in parcels)
+    assert total == pytest.approx(900.0)            # the 30 × 30 block, overlap and gap resolved
+    actions = sorted({f.GetField("action") for f in ds.GetLayerByName("changes")})
+    ds = None
+    assert "give_overlap" in actions and any(a.startswith("gap_") for a in actions)
+    checked = processing.run(ALGORITHM, {"PARCELS": f"{out}|layername=parcels", "OUTPUT": str(tmp_path / "f.gpkg"),
+                                         "SHEETS": f"{sheet_gpkg}|layername=sheets"})
+    assert checked["OVERLAP"] == 0 and checked["GAP"] == 0
+
+
+def test_register_area_rule_without_register_is_a_clear_error(provider, sheet_gpkg, tmp_path):
+    with pytest.raises(QgsProcessingException, match="needs the register"):
+        processing.run("cadastre_cleaner:fix_topology", {"PARCELS": f"{sheet_gpkg}|layername=parcels",
+                                                          "OVERLAP_RULE": 1, "OUTPUT": str(tmp_path / "x.gpkg")})

@@ -125,6 +125,8 @@ def test_key_rows_name_the_feature_as_the_map_shows_it(commune):
         assert (f["MAXA"], f["SHBANDO"], str(f["SHTHUA"])) == (k.commune, k.sheet, k.parcel), k
     # only holes have no feature
     assert set(commune.topo.loc[commune.topo["map_fid"].isna(), "code"]) == {"GAP"}
+    # one defect per feature, over both groups
+    assert (commune.key.dropna(subset=["map_fid"]).groupby("map_fid")["code"].nunique() == 1).all()
 
 
 def test_register_defects_keep_away_from_geometry_defects_and_name_final_fids(commune):
