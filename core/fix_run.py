@@ -64,7 +64,8 @@ def run_fix(request: FixRequest, progress: Progress | None = None) -> FixResult:
     if request.overlap == "register_area":
         register_area = _register_areas(request, len(m), progress)
     progress.info("fixing topology")
-    result = fix_topology(geom, m, opts, register_area=register_area, progress=progress.step(0, 90))
+    result = fix_topology(geom, m, opts, register_area=register_area, progress=progress.step(0, 90),
+                          sheets=sheets, sheet_geom=sheet_geom)
     progress.info("writing the corrected copy")
     write_fixed(request.out, frame, m, result)
     progress.set_progress(100)

@@ -25,6 +25,7 @@ from .topology import TopologyOptions, check_topology, tolerances
 
 FIXABLE = ("GEOM_INVALID", "REPEATED_VERTEX", "SPIKE", "NOT_NODED", "DUPLICATE_GEOMETRY",
            "OVERLAP", "GAP", "SLIVER")
+TREE_MARGIN_M = 10.0     # how far a fix may move a boundary within one step (neighbour search)
 RECHECK = ("GEOM_INVALID", "OVERLAP", "GAP", "DUPLICATE_GEOMETRY", "NOT_NODED", "SLIVER", "SPIKE",
            "REPEATED_VERTEX")
 
@@ -51,7 +52,8 @@ class FixResult:
 
 
 class _Fixer:
-    def __init__(self, geom, m, options: FixOptions, register_area, progress):
+    def __init__(self, geom, m, options: FixOptions, register_area, progress, sheets=None, sheet_geom=None):
+        self.sheets, self.sheet_geom = sheets, sheet_geom
         self.m = m.reset_index(drop=True)
         self.opt = options
         self.reg_area = register_area
@@ -66,6 +68,8 @@ class _Fixer:
         self.tol = tolerances(self.m["scale"].to_numpy(float) if "scale" in self.m else None, self.n,
                               options.topology)
         self.timings: dict = {}
+        self._tree = None
+        self._tree_idx = None
 
     def want(self, code):
         return code in self.opt.codes
@@ -86,19 +90,30 @@ class _Fixer:
                 extra["scale"] = float(self.m["scale"].median())
             m = pd.concat([self.m, extra], ignore_index=True)
         flags = FlagSet()
-        res = check_topology(g, m, flags, codes=codes, options=self.opt.topology)
+        res = check_topology(g, m, flags, codes=codes, options=self.opt.topology, sheets=self.sheets,
+                             sheet_geom=self.sheet_geom)
         return res, flags.frame()
 
     def present(self):
         return np.flatnonzero(~self.removed & (self.g != None))  # noqa: E711
 
     def neighbours(self, geoms_or_geom, exclude=()):
-        """Indices of current parcels within tolerance of a geometry."""
-        idx = self.present()
-        tree = shapely.STRtree(self.g[idx])
-        hits = tree.query(geoms_or_geom, predicate="dwithin", distance=float(self.tol.max()) + 1e-6)
-        hits = idx[np.unique(hits)]
-        return np.array([h for h in hits if h not in set(exclude)], dtype=np.int64)
+        """Indices of current parcels within tolerance of a geometry.
+
+        One tree per step over the geometries as they were then; fixes move boundaries
+        by metres at most, so a margin finds every candidate, and the test is then made
+        on the current geometries."""
+        if self._tree is None:
+            self._tree_idx = self.present()
+            self._tree = shapely.STRtree(self.g[self._tree_idx])
+        reach = float(self.tol.max()) + 1e-6
+        hits = self._tree.query(geoms_or_geom, predicate="dwithin", distance=reach + TREE_MARGIN_M)
+        hits = np.unique(self._tree_idx[hits[-1] if np.ndim(hits) == 2 else hits])
+        hits = hits[~self.removed[hits] & (self.g[hits] != None)]  # noqa: E711
+        target = shapely.union_all(np.atleast_1d(np.asarray(geoms_or_geom, dtype=object)))
+        hits = hits[shapely.dwithin(self.g[hits], target, reach)]
+        skip = set(exclude)
+        return np.array([h for h in hits if h not in skip], dtype=np.int64)
 
     def set(self, i, geom, action, note=""):
         before = shapely.area(self.g[i]) if self.g[i] is not None else 0.0
@@ -138,6 +153,7 @@ class _Fixer:
             self.progress.check()
             if code is None or self.want(code):
                 t = time.perf_counter()
+                self._tree = None            # a fresh neighbour index per step
                 fn(res0, flags0) if name in ("valid", "vertices") else fn()
                 self.timings[name] = round(time.perf_counter() - t, 2)
             self.progress.set_progress(15 + 70 * (k + 1) / len(steps))
@@ -255,9 +271,10 @@ class _Fixer:
 
 
 def fix_topology(geom: np.ndarray, m: pd.DataFrame, options: FixOptions | None = None,
-                 register_area: np.ndarray | None = None,
-                 progress: Progress | None = None) -> FixResult:
-    """Fix the topology faults of one layer; m: commune, sheet, parcel (and scale) per parcel.
+                 register_area: np.ndarray | None = None, progress: Progress | None = None,
+                 sheets: pd.DataFrame | None = None, sheet_geom: np.ndarray | None = None) -> FixResult:
+    """Fix the topology faults of one layer; m: commune, sheet, parcel (and scale) per parcel;
+    sheets/sheet_geom: the sheet frames (what counts as a gap is decided within them).
 
     Returns new geometries and a log; writes nothing."""
-    return _Fixer(geom, m, options or FixOptions(), register_area, progress).run()
+    return _Fixer(geom, m, options or FixOptions(), register_area, progress, sheets, sheet_geom).run()
