@@ -56,3 +56,22 @@ def write_report(path: str, flags: pd.DataFrame, summary: pd.DataFrame, run: dic
     except PermissionError:
         raise InputError("cannot write the report (is it open in Excel?)", path,
                          fix="close the file or choose another name") from None
+
+
+def export_report(flags_path: str, out: str) -> dict:
+    """The XLSX report of an existing flags file: its flags with their review status, the
+    newest run's per-sheet figures and that run's settings. Returns counts."""
+    from .flags_store import read_flags
+    import os
+    if not os.path.exists(flags_path):
+        raise InputError("no flags file here", flags_path, fix="run the checks first, or choose the flags file")
+    flags, _, runs, sheets = read_flags(flags_path)
+    if len(runs):
+        last = runs.assign(_id=pd.to_numeric(runs["run_id"], errors="coerce")).sort_values("_id").iloc[-1]
+        run = {k: last[k] for k in runs.columns}
+        summary = sheets[pd.to_numeric(sheets["run_id"], errors="coerce") == last["_id"]] \
+            .drop(columns=["run_id", "taken_at"], errors="ignore")
+    else:
+        run, summary = {}, sheets
+    write_report(out, flags, summary.reset_index(drop=True), run)
+    return {"flags": len(flags), "open": int((flags["status"] == cat.OPEN).sum()), "sheets": len(summary)}

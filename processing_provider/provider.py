@@ -5,6 +5,7 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from .check_topology import CheckTopologyAlgorithm
+from .export_report import ExportReportAlgorithm
 from .fix_topology import FixTopologyAlgorithm
 from .reconcile_register import ReconcileRegisterAlgorithm
 
@@ -14,6 +15,7 @@ ALGORITHMS = (
     ReconcileRegisterAlgorithm,
     CheckTopologyAlgorithm,
     FixTopologyAlgorithm,
+    ExportReportAlgorithm,
 )
 
 

@@ -129,3 +129,20 @@ def test_register_area_rule_without_register_is_a_clear_error(provider, sheet_gp
     with pytest.raises(QgsProcessingException, match="needs the register"):
         processing.run("cadastre_cleaner:fix_topology", {"PARCELS": f"{sheet_gpkg}|layername=parcels",
                                                           "OVERLAP_RULE": 1, "OUTPUT": str(tmp_path / "x.gpkg")})
+
+
+def test_export_report_from_a_flags_file(provider, sheet_gpkg, tmp_path):
+    import openpyxl
+    out = str(tmp_path / "flags.gpkg")
+    processing.run(ALGORITHM, {"PARCELS": f"{sheet_gpkg}|layername=parcels", "OUTPUT": out,
+                               "SHEETS": f"{sheet_gpkg}|layername=sheets"})
+    report = str(tmp_path / "report.xlsx")
+    result = processing.run("cadastre_cleaner:export_report", {"FLAGS": out, "OUTPUT": report})
+    assert result["FLAG_COUNT"] == 2 and result["OPEN_FLAGS"] == 2
+    book = openpyxl.load_workbook(report, read_only=True)
+    assert book.sheetnames == ["flags", "sheets", "codes", "run"]
+    codes = [row[0] for row in book["flags"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(codes) == ["GAP", "OVERLAP"]
+    with pytest.raises(QgsProcessingException, match="no flags file"):
+        processing.run("cadastre_cleaner:export_report", {"FLAGS": str(tmp_path / "none.gpkg"),
+                                                          "OUTPUT": str(tmp_path / "r.xlsx")})
