@@ -24,9 +24,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 QGIS_PLUGINS := $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
 PACKAGE_FILES := metadata.txt __init__.py __main__.py plugin.py LICENSE README.md
 PACKAGE_DIRS := core ui processing_provider resources i18n
+# Where `make package` writes cadastre_cleaner.zip (tests build it elsewhere).
+PACKAGE_OUT ?= build
 PYTEST_ARGS ?=
 
-.PHONY: help venv system-packages demo test bench install install-copy uninstall \
+.PHONY: help venv system-packages translations demo test bench install install-copy uninstall \
 	package clean distclean
 
 help:
@@ -36,6 +38,7 @@ help:
 	@echo "(after any of these: .venv/bin/qgis_process and .venv/bin/qgis run QGIS with this checkout)"
 	@echo "make install    link this folder into the default QGIS profile (install-copy: copy)"
 	@echo "make package    build/cadastre_cleaner.zip for Plugins > Install from ZIP"
+	@echo "make translations  collect UI strings into i18n/*.ts and compile the .qm (Qt lrelease)"
 	@echo "make clean      remove build output and caches (distclean: also .venv)"
 
 venv: $(STAMP) $(VENV)/bin/qgis_process $(VENV)/bin/qgis
@@ -116,6 +119,12 @@ test: venv
 bench: venv
 	$(HEADLESS) $(PY) -m cadastre_cleaner.bench
 
+# lrelease comes with Qt's Linguist tools; only this target needs them.
+translations: venv
+	@dpkg-query -W -f='$${Status}' qttools5-dev-tools 2>/dev/null | grep -q "install ok installed" || \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qttools5-dev-tools
+	$(PY) scripts/update_translations.py
+
 install:
 	mkdir -p "$(QGIS_PLUGINS)"
 	@if [ -e "$(QGIS_PLUGINS)/cadastre_cleaner" ] && [ ! -L "$(QGIS_PLUGINS)/cadastre_cleaner" ]; then \
@@ -127,7 +136,7 @@ install:
 install-copy: package
 	rm -rf "$(QGIS_PLUGINS)/cadastre_cleaner"
 	mkdir -p "$(QGIS_PLUGINS)"
-	$(SYSTEM_PYTHON) -m zipfile -e build/cadastre_cleaner.zip "$(QGIS_PLUGINS)"
+	$(SYSTEM_PYTHON) -m zipfile -e "$(PACKAGE_OUT)/cadastre_cleaner.zip" "$(QGIS_PLUGINS)"
 
 # rm -rf on the link removes the link, never this repo.
 uninstall:
@@ -135,17 +144,17 @@ uninstall:
 
 # Only what the plugin needs at run time, under a top folder `cadastre_cleaner`.
 package:
-	rm -rf build/package build/cadastre_cleaner.zip
-	mkdir -p build/package/cadastre_cleaner
-	cp -R $(PACKAGE_FILES) build/package/cadastre_cleaner/
+	rm -rf "$(PACKAGE_OUT)/package" "$(PACKAGE_OUT)/cadastre_cleaner.zip"
+	mkdir -p "$(PACKAGE_OUT)/package/cadastre_cleaner"
+	cp -R $(PACKAGE_FILES) "$(PACKAGE_OUT)/package/cadastre_cleaner/"
 	for d in $(PACKAGE_DIRS); do \
-		if [ -d "$$d" ]; then cp -R "$$d" build/package/cadastre_cleaner/; fi; \
+		if [ -d "$$d" ]; then cp -R "$$d" "$(PACKAGE_OUT)/package/cadastre_cleaner/"; fi; \
 	done
-	find build/package -name __pycache__ -prune -exec rm -rf {} +
-	find build/package -name '*.py[co]' -delete
-	cd build/package && $(SYSTEM_PYTHON) -m zipfile -c ../cadastre_cleaner.zip cadastre_cleaner
-	rm -rf build/package
-	@echo "build/cadastre_cleaner.zip"
+	find "$(PACKAGE_OUT)/package" -name __pycache__ -prune -exec rm -rf {} +
+	find "$(PACKAGE_OUT)/package" -name '*.py[co]' -delete
+	cd "$(PACKAGE_OUT)/package" && $(SYSTEM_PYTHON) -m zipfile -c ../cadastre_cleaner.zip cadastre_cleaner
+	rm -rf "$(PACKAGE_OUT)/package"
+	@echo "$(PACKAGE_OUT)/cadastre_cleaner.zip"
 
 # .qgis-settings is the QGIS profile pytest-qgis makes next to pytest.ini.
 clean:

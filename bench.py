@@ -12,6 +12,12 @@ ST_IsValid, a self-join for overlaps with their area, the holes of ST_Union; see
 postgis_peer.py). Both must agree: same invalid count, same overlapping pairs and
 total overlap area, same holes and hole area (all above MIN_AREA).
 
+UI responsiveness (only with `--suites ui`): in a headless QgsApplication, the plugin's
+CheckTask checks the 100 000-parcel commune (register and topology) in the task manager
+while a 20 ms QTimer on the main thread records the gaps between its ticks: the longest
+and the 99th-percentile gap show how long the map would freeze. Adding the styled Flags
+layer afterwards (on the main thread) is timed too.
+
 Not a test: it prints numbers; targets are in the issues (reconcile 1 M in ≤ 20 s and
 ≤ 4 GB; topology 1 M in ≤ 60 s, ≤ 6 GB and faster than PostGIS).
 """
@@ -25,7 +31,9 @@ import time
 from pathlib import Path
 
 SIZES = (100_000, 1_000_000)
-SUITES = ("reconcile", "topology")
+SUITES = ("reconcile", "topology")       # the default; "ui" runs only when asked
+UI_PARCELS = 100_000
+UI_TICK_MS = 20
 MIN_AREA = 0.001          # m²: overlaps and holes compared with the peer from this area up
 TOPOLOGY_DEFECT_RATE = 0.005
 
@@ -154,9 +162,99 @@ def _one(kind: str, folder: Path) -> dict:
     return info
 
 
-def _child(kind: str, folder: Path) -> dict | None:
+def _ui_one(folder: Path) -> dict:
+    """In a child process: a headless QgsApplication, the CheckTask on `folder`'s commune,
+    and a 20 ms timer on the main thread measuring the gaps between its ticks."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import numpy as np
+    from qgis.core import QgsApplication, QgsProject
+    from qgis.PyQt.QtCore import QEventLoop, QTimer
+
+    app = QgsApplication([], True)
+    app.initQgis()
+    from .core.pipeline import CheckRequest
+    from .ui.check_task import CheckTask
+    from .ui.flags_layer import add_flags_layer
+
+    def ticking(until_done) -> tuple[list, float]:
+        """Run the event loop with the timer until `until_done(loop)` quits it; the gaps (ms)."""
+        gaps, last = [], [time.perf_counter()]
+
+        def tick():
+            now = time.perf_counter()
+            gaps.append((now - last[0]) * 1000.0)
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(UI_TICK_MS)
+        timer.timeout.connect(tick)
+        loop = QEventLoop()
+        t0 = time.perf_counter()
+        timer.start()
+        until_done(loop)
+        loop.exec()
+        timer.stop()
+        return gaps, time.perf_counter() - t0
+
+    def stats(gaps) -> dict:
+        g = np.asarray(gaps or [0.0])
+        return {"ticks": len(gaps), "max_ms": float(g.max()), "p99_ms": float(np.percentile(g, 99)),
+                "median_ms": float(np.median(g))}
+
+    idle, _ = ticking(lambda loop: QTimer.singleShot(2000, loop.quit))
+
+    gpkg = folder / "commune.gpkg"
+    out = folder / "bench_ui_flags.gpkg"
+    if out.exists():
+        out.unlink()
+    request = CheckRequest(parcels=f"{gpkg}|layername=parcels", sheets=f"{gpkg}|layername=sheets",
+                           register=str(folder / "register.csv"), out=str(out))
+    outcome = {}
+
+    def start(loop):
+        task = CheckTask(request)
+        outcome["task"] = task
+        task.checkFinished.connect(lambda summary: (outcome.update(summary=summary), loop.quit()))
+        task.checkFailed.connect(lambda message: (outcome.update(error=message), loop.quit()))
+        task.checkCancelled.connect(loop.quit)
+        QgsApplication.taskManager().addTask(task)
+
+    running, seconds = ticking(start)
+    if "summary" not in outcome:
+        raise SystemExit(f"the check did not finish: {outcome.get('error', 'cancelled')}")
+    summary = outcome["summary"]
+    t = time.perf_counter()
+    layer = add_flags_layer(summary.out, QgsProject.instance())
+    add_layer_ms = (time.perf_counter() - t) * 1000.0
+    info = {"parcels": summary.parcels, "flags": sum(summary.flags_by_code.values()),
+            "seconds": seconds, "idle": stats(idle), "running": stats(running),
+            "add_flags_layer_ms": add_layer_ms, "flags_layer_valid": layer.isValid()}
+    QgsProject.instance().clear()
+    app.exitQgis()
+    return info
+
+
+def _ui(root: Path) -> int:
+    print()
+    print(f"UI responsiveness: the CheckTask on {UI_PARCELS} parcels (register + topology) in a "
+          f"headless QgsApplication; a {UI_TICK_MS} ms timer on the main thread")
+    folder = _sample(root, UI_PARCELS)
+    info = _child("ui", folder, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    if info is None:
+        return 1
+    run, idle = info["running"], info["idle"]
+    print(f"{'':>9} check {info['seconds']:.1f} s, {info['parcels']} parcels, {info['flags']} flags")
+    print(f"{'':>9} gaps between ticks while it runs: max {run['max_ms']:.0f} ms, 99th percentile "
+          f"{run['p99_ms']:.0f} ms, median {run['median_ms']:.0f} ms ({run['ticks']} ticks)")
+    print(f"{'':>9} idle for comparison: max {idle['max_ms']:.0f} ms, 99th percentile {idle['p99_ms']:.0f} ms")
+    print(f"{'':>9} adding the styled Flags layer afterwards: {info['add_flags_layer_ms']:.0f} ms "
+          f"on the main thread")
+    return 0
+
+
+def _child(kind: str, folder: Path, env: dict | None = None) -> dict | None:
     proc = subprocess.run([sys.executable, "-m", "cadastre_cleaner.bench", "--one", kind, str(folder)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         print(proc.stderr[-3000:], file=sys.stderr)
         return None
@@ -217,13 +315,18 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m cadastre_cleaner.bench")
     p.add_argument("--sizes", default=",".join(map(str, SIZES)))
     p.add_argument("--root", default="build/bench")
-    p.add_argument("--suites", default=",".join(SUITES), help="reconcile, topology")
+    p.add_argument("--suites", default=",".join(SUITES),
+                   help="reconcile, topology (the default), ui (only when named)")
     p.add_argument("--one", nargs=2, metavar=("KIND", "FOLDER"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.one:
-        kind = args.one[0]
-        fn = _topology_one if kind.startswith("topology-") else _one
-        print(json.dumps(fn(kind.removeprefix("topology-"), Path(args.one[1])), default=float))
+        kind, folder = args.one[0], Path(args.one[1])
+        if kind == "ui":
+            info = _ui_one(folder)
+        else:
+            fn = _topology_one if kind.startswith("topology-") else _one
+            info = fn(kind.removeprefix("topology-"), folder)
+        print(json.dumps(info, default=float))
         return 0
     root = Path(args.root).resolve()
     root.mkdir(parents=True, exist_ok=True)
@@ -232,6 +335,8 @@ def main(argv=None) -> int:
     if "reconcile" in suites and _reconcile(root, sizes):
         return 1
     if "topology" in suites and _topology(root, sizes):
+        return 1
+    if "ui" in suites and _ui(root):
         return 1
     return 0
 

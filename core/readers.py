@@ -96,9 +96,11 @@ def read_vector(source: str, role: str = "parcels", with_geometry: bool = True) 
     fid_col = layer.GetFIDColumn() or "OGC_FID"
     has_geom = defn.GetGeomType() != 0 and with_geometry
     columns: dict[str, list] = {name: [] for name in field_names}
-    fids, wkbs = [], []
+    fids, geoms = [], []
     try:
-        stream = layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"])
+        # Batches of 10 000 and geometries decoded batch by batch: each step holds the GIL
+        # briefly, so a UI thread running beside this reader (QgsTask) stays responsive.
+        stream = layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES", "MAX_FEATURES_IN_BATCH=10000"])
         for batch in stream:
             fids.append(np.asarray(batch[fid_col]) if fid_col in batch else
                         np.arange(len(next(iter(batch.values())))))
@@ -106,7 +108,8 @@ def read_vector(source: str, role: str = "parcels", with_geometry: bool = True) 
                 columns[name].append(_decode(batch[name]))
             if has_geom:
                 g = batch.get(geom_col)
-                wkbs.append(np.ma.filled(g, None) if g is not None else None)
+                if g is not None:
+                    geoms.append(shapely.from_wkb(np.ma.filled(g, None), on_invalid="ignore"))
         arrow_ok = True
     except (AttributeError, RuntimeError, KeyError) as err:  # old GDAL or a driver without it
         log.debug("arrow stream unavailable for %s: %s", path, err)
@@ -117,8 +120,7 @@ def read_vector(source: str, role: str = "parcels", with_geometry: bool = True) 
         fid_arr = np.concatenate(fids).astype(np.int64) if fids else np.array([], dtype=np.int64)
         geometry = None
         if has_geom:
-            wkb = np.concatenate(wkbs) if wkbs else np.array([], dtype=object)
-            geometry = shapely.from_wkb(wkb, on_invalid="ignore")
+            geometry = np.concatenate(geoms) if geoms else np.array([], dtype=object)
     else:
         attrs, fid_arr, geometry = _read_features(layer, field_names, has_geom)
     srs = layer.GetSpatialRef()
@@ -173,9 +175,7 @@ def _frame_from_raw(raw: pd.DataFrame, source: str) -> LayerFrame:
     if raw.empty:
         raise InputError("the table is empty", source, fix="export the register again with its rows")
     header_idx = _find_header(raw, source)
-    header = [("" if (h is None or (isinstance(h, float) and np.isnan(h))) else str(h).strip())
-              for h in raw.iloc[header_idx]]
-    header = [h if h else f"column_{i + 1}" for i, h in enumerate(header)]
+    header = _header_names(raw.iloc[header_idx])
     body = raw.iloc[header_idx + 1:].reset_index(drop=True)
     body.columns = header if len(set(header)) == len(header) else _dedupe(header)
     rows = np.arange(len(body), dtype=np.int64) + header_idx + 2   # spreadsheet row numbers
@@ -187,6 +187,12 @@ def _frame_from_raw(raw: pd.DataFrame, source: str) -> LayerFrame:
     if len(body) == 0:
         raise InputError("the table has a header but no data rows", source)
     return frame
+
+
+def _header_names(cells) -> list[str]:
+    header = [("" if (h is None or (isinstance(h, float) and np.isnan(h))) else str(h).strip())
+              for h in cells]
+    return [h if h else f"column_{i + 1}" for i, h in enumerate(header)]
 
 
 def _dedupe(header):
@@ -226,7 +232,37 @@ def read_table(source: str, role: str = "register") -> LayerFrame:
     return frame
 
 
-def _read_csv(path: str) -> pd.DataFrame:
+def read_table_header(source: str, max_rows: int = 30) -> list[str]:
+    """The column names `read_table` would give, read from the first rows only.
+
+    For field pickers: a 200 000-row workbook is not read whole to list its columns.
+    """
+    path, layer_name = split_source(source)
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in TABLE_SUFFIXES:
+        ds = _open_vector(path, "register")
+        defn = _pick_layer(ds, path, layer_name, "register").GetLayerDefn()
+        return [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+    if not os.path.exists(path):
+        raise InputError("register file not found", path, fix="check the path")
+    if os.path.getsize(path) == 0:
+        raise InputError("the file is empty (0 bytes)", path)
+    if suffix in (".csv", ".txt"):
+        raw = _read_csv(path, nrows=max_rows)
+    else:
+        try:
+            raw = pd.read_excel(path, sheet_name=layer_name or 0, header=None, dtype=object,
+                                engine="openpyxl", nrows=max_rows)
+        except Exception as err:  # openpyxl raises many kinds for damaged files
+            raise InputError(f"cannot read as an Excel workbook ({type(err).__name__}: {err})", path,
+                             fix="open it in Excel/LibreOffice and save as .xlsx again") from None
+    if raw.empty:
+        raise InputError("the table is empty", path, fix="export the register again with its rows")
+    header = _header_names(raw.iloc[_find_header(raw, path)])
+    return header if len(set(header)) == len(header) else _dedupe(header)
+
+
+def _read_csv(path: str, nrows: int | None = None) -> pd.DataFrame:
     with open(path, "rb") as fh:
         head = fh.read(65536)
     sample = head.decode("utf-8", errors="ignore")
@@ -239,7 +275,7 @@ def _read_csv(path: str) -> pd.DataFrame:
         try:
             raw = pd.read_csv(path, header=None, names=range(width), dtype=str,
                               keep_default_na=False, sep=delimiter, encoding=encoding,
-                              skip_blank_lines=False, engine="c")
+                              skip_blank_lines=False, engine="c", nrows=nrows)
             if encoding == "cp1258":
                 # Windows-1258 writes tones as combining marks: recompose so text compares.
                 for col in raw.columns:

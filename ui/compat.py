@@ -2,7 +2,7 @@
 
 Everything else in the plugin is written once, with scoped enums and `exec()`.
 """
-from qgis.core import Qgis, QgsProcessing
+from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProcessing
 
 try:  # Qt 6: QAction lives in QtGui
     from qgis.PyQt.QtGui import QAction
@@ -32,5 +32,31 @@ else:
 
     PARAMETER_FLAG_ADVANCED = QgsProcessingParameterDefinition.Flag.FlagAdvanced
 
+# Layer filters of QgsMapLayerComboBox moved to Qgis.LayerFilter in QGIS 3.34.
+if hasattr(Qgis, "LayerFilter"):
+    POLYGON_LAYERS = Qgis.LayerFilter.PolygonLayer
+    NO_GEOMETRY_LAYERS = Qgis.LayerFilter.NoGeometry
+else:
+    POLYGON_LAYERS = QgsMapLayerProxyModel.Filter.PolygonLayer
+    NO_GEOMETRY_LAYERS = QgsMapLayerProxyModel.Filter.NoGeometry
+
+# Geometry types moved to Qgis.GeometryType in QGIS 3.30.
+if hasattr(Qgis, "GeometryType"):
+    POLYGON_GEOMETRY = Qgis.GeometryType.Polygon
+else:
+    from qgis.core import QgsWkbTypes
+
+    POLYGON_GEOMETRY = QgsWkbTypes.GeometryType.PolygonGeometry
+
+# Render units moved to Qgis.RenderUnit in QGIS 3.30.
+if hasattr(Qgis, "RenderUnit"):
+    RENDER_POINTS, RENDER_MILLIMETERS = Qgis.RenderUnit.Points, Qgis.RenderUnit.Millimeters
+else:
+    from qgis.core import QgsUnitTypes
+
+    RENDER_POINTS = QgsUnitTypes.RenderUnit.RenderPoints
+    RENDER_MILLIMETERS = QgsUnitTypes.RenderUnit.RenderMillimeters
+
 __all__ = ["QAction", "VECTOR_POLYGON", "VECTOR_ANY", "FILE_BEHAVIOR_FILE",
-           "PARAMETER_FLAG_ADVANCED"]
+           "PARAMETER_FLAG_ADVANCED", "POLYGON_LAYERS", "NO_GEOMETRY_LAYERS",
+           "POLYGON_GEOMETRY", "RENDER_POINTS", "RENDER_MILLIMETERS"]
