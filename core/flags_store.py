@@ -76,8 +76,8 @@ def merge_reviews(new: pd.DataFrame, old: pd.DataFrame, when: str,
                   checked: set | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Carry review decisions from `old` onto `new` (by ident); return (new, old flags kept).
 
-    Still found: status and comment kept, whatever they are. An open flag a re-check had
-    closed comes back open. Gone: open -> fixed by re-check, but only for codes this run
+    Still found: status and comment kept (exception, obsolete, open), except that a flag
+    marked fixed comes back open: the fault is still in the data. Gone: open -> fixed by re-check, but only for codes this run
     looked for (`checked`; None = all): a topology-only run leaves register flags open.
     Reviewers' states are untouched.
     """
@@ -96,10 +96,12 @@ def merge_reviews(new: pd.DataFrame, old: pd.DataFrame, when: str,
         got = prev.loc[new.loc[hit, "ident"]]
         for col in REVIEW_FIELDS:
             new.loc[hit, col] = got[col].to_numpy()
-        auto = hit.copy()
-        auto[hit] = (got["resolved_by"] == RECHECK).to_numpy() & (got["status"] == cat.FIXED).to_numpy()
-        new.loc[auto, "status"] = cat.OPEN
-        new.loc[auto, ["resolved_by", "resolved_at"]] = ""
+        # found again although marked fixed (by the re-check, or by a person whose edit did
+        # not reach the data, e.g. never saved): the fault is still there, so it is open again
+        again = hit.copy()
+        again[hit] = (got["status"] == cat.FIXED).to_numpy()
+        new.loc[again, "status"] = cat.OPEN
+        new.loc[again, ["resolved_by", "resolved_at"]] = ""
     gone = old[~old["ident"].isin(new["ident"])].copy()
     closing = gone["status"] == cat.OPEN
     if checked is not None:

@@ -88,6 +88,16 @@ def test_a_flag_the_recheck_closed_comes_back_open(tmp_path, case):
     assert {r["parcel"]: r["status"] for r in rows}["5"] == "open"
 
 
+def test_a_flag_marked_fixed_but_still_found_comes_back_open(tmp_path, case):
+    out = tmp_path / "flags.gpkg"
+    check(case, out)
+    set_review(out, "4", "MAP_ONLY", "fixed", "added to the register")
+    check(case, out)                                   # the register was not changed after all
+    rows, _ = read(out)
+    row = {r["parcel"]: r for r in rows}["4"]
+    assert row["status"] == "open" and row["comment"] == "added to the register"
+
+
 def test_interrupted_write_leaves_the_previous_file_intact(tmp_path, case, monkeypatch):
     out = tmp_path / "flags.gpkg"
     check(case, out)
