@@ -14,24 +14,29 @@ import numpy as np
 import pandas as pd
 
 from .admin_units import AdminUnits
+from .i18n import PHRASES, QT_TRANSLATE_NOOP, phrase
 
 REASONS = {
-    "": "valid",
-    "missing": "no ID number",
-    "not_digits": "the ID number holds characters other than digits",
-    "bad_length": "the ID number has neither 12 digits (citizen ID) nor 9 (old ID card)",
-    "leading_zero_lost": ("the ID number lost its leading zero(s), probably stored as a number "
-                          "in Excel: padded with zeros to 12 digits it is a valid citizen ID"),
-    "bad_province": "the first 3 digits are not a province-of-birth-registration code",
-    "bad_century": "the century/sex digit and the birth-year digits give a birth year in the future",
+    "": QT_TRANSLATE_NOOP(PHRASES, "valid"),
+    "missing": QT_TRANSLATE_NOOP(PHRASES, "no ID number"),
+    "not_digits": QT_TRANSLATE_NOOP(PHRASES, "the ID number holds characters other than digits"),
+    "bad_length": QT_TRANSLATE_NOOP(PHRASES, "the ID number has neither 12 digits (citizen ID) nor 9 "
+                                             "(old ID card)"),
+    "leading_zero_lost": QT_TRANSLATE_NOOP(PHRASES, "the ID number lost its leading zero(s), probably "
+                                                    "stored as a number in Excel: padded with zeros to 12 "
+                                                    "digits it is a valid citizen ID"),
+    "bad_province": QT_TRANSLATE_NOOP(PHRASES, "the first 3 digits are not a province-of-birth-registration "
+                                               "code"),
+    "bad_century": QT_TRANSLATE_NOOP(PHRASES, "the century/sex digit and the birth-year digits give a birth "
+                                              "year in the future"),
 }
 # What pandas infers for an object column holding only numbers (Excel cells typed as numbers).
 _NUMBER_KINDS = {"integer", "floating", "mixed-integer-float"}
 
 
 def describe_reason(reason: str) -> str:
-    """English text for a reason code of check_citizen_ids."""
-    return REASONS.get(reason, reason)
+    """The text for a reason code of check_citizen_ids, in the user's language."""
+    return phrase(REASONS[reason]) if reason in REASONS else reason
 
 
 def check_citizen_ids(ids: pd.Series, *, current_year: int | None = None,

@@ -18,3 +18,12 @@ def tr(context: str, text: str) -> str:
     if QCoreApplication.instance() is None:
         return text
     return QCoreApplication.translate(context, text)
+
+
+PHRASES = "Phrases"     # context of the words filled into messages and suggestions
+
+
+def phrase(text: str) -> str:
+    """A word or template filled into a message ("Map", "set sheet {0}") in the user's
+    language. Call it once per batch, then .format() per row."""
+    return tr(PHRASES, text)

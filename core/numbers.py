@@ -5,9 +5,13 @@ without a Python loop over the candidate pairs.
 """
 import numpy as np
 
+from .i18n import PHRASES, QT_TRANSLATE_NOOP
+
 NONE, SUBSTITUTION, TRANSPOSITION, INSERTION = 0, 1, 2, 3
-EDIT_NAMES = {SUBSTITUTION: "one digit differs", TRANSPOSITION: "two digits swapped",
-              INSERTION: "a digit added or dropped"}
+# QT_TRANSLATE_NOOP: shown to users through i18n.phrase
+EDIT_NAMES = {SUBSTITUTION: QT_TRANSLATE_NOOP(PHRASES, "one digit differs"),
+              TRANSPOSITION: QT_TRANSLATE_NOOP(PHRASES, "two digits swapped"),
+              INSERTION: QT_TRANSLATE_NOOP(PHRASES, "a digit added or dropped")}
 
 _WIDTH = 16
 

@@ -17,6 +17,7 @@ from .errors import InputError
 from .fields import MAP_ROLES, REGISTER_ROLES, SHEET_ROLES, FieldMapping, fold, map_fields
 from .flagset import FlagSet, render
 from .frames import LayerFrame
+from .i18n import phrase
 from .keys import normalise_key, on_uniques, parse_numbers
 from .landuse import LandUseCodes, normalise_landuse
 from .sheet_location import (FRAME_CONFIDENCE, NEIGHBOUR_CONFIDENCE, locate_by_frames,
@@ -106,16 +107,21 @@ def _commune_flags(flags: FlagSet, side: str, raw: pd.Series, units: AdminUnits,
         sel = lambda a: a[idx] if isinstance(a, np.ndarray) else a  # noqa: E731
         new = succ[idx] if st == "obsolete" else np.full(len(idx), "", dtype=object)
         flags.add(code, len(idx), messages=render(
-                      code, side=side.capitalize(), value=raw_v[idx], new_code=new,
+                      code, side=_side(side), value=raw_v[idx], new_code=new,
                       new_name=[units.name(c) for c in new]),
                   ident_extra=sel(idents), commune=raw_v[idx], sheet=sheet[idx], parcel=parcel[idx],
                   map_idx=sel(map_idx), reg_idx=sel(reg_idx),
-                  suggestion=[f"set commune code {c}" if c else "" for c in new],
+                  suggestion=[phrase("set commune code {0}").format(c) if c else "" for c in new],
                   target=side if st == "obsolete" else "", s_commune=new,
                   confidence=0.95 if st == "obsolete" else np.nan,
                   map_value=raw_v[idx] if side == "map" else "",
                   register_value=raw_v[idx] if side == "register" else "",
                   geom_kind=sel(geom_kind), geom_ref=sel(geom_ref))
+
+
+def _side(side: str) -> str:
+    """"map"/"register" as the subject of a message, in the user's language."""
+    return phrase("Map") if side == "map" else phrase("Register")
 
 
 def _key_missing(flags: FlagSet, side: str, sheet, parcel, commune, idents, map_idx, reg_idx,
@@ -124,15 +130,16 @@ def _key_missing(flags: FlagSet, side: str, sheet, parcel, commune, idents, map_
     idx = np.flatnonzero(no_sheet | no_parcel)
     if not len(idx):
         return
-    missing = np.where(no_sheet[idx] & no_parcel[idx], "sheet or parcel number",
-                       np.where(no_sheet[idx], "sheet number", "parcel number"))
+    missing = np.where(no_sheet[idx] & no_parcel[idx], phrase("sheet or parcel number"),
+                       np.where(no_sheet[idx], phrase("sheet number"), phrase("parcel number")))
     sel = lambda a: a[idx] if isinstance(a, np.ndarray) else a  # noqa: E731
     s_sheet = suggested_sheet[idx] if suggested_sheet is not None else ""
     flags.add("KEY_MISSING", len(idx), messages=render(
-                  "KEY_MISSING", side=side.capitalize(), missing=missing),
+                  "KEY_MISSING", side=_side(side), missing=missing),
               ident_extra=sel(idents), commune=commune[idx], sheet=sheet[idx], parcel=parcel[idx],
               map_idx=sel(map_idx), reg_idx=sel(reg_idx), s_sheet=s_sheet,
-              suggestion=[f"set sheet {s} (where it lies)" if s else "" for s in np.broadcast_to(s_sheet, len(idx))],
+              suggestion=[phrase("set sheet {0} (where it lies)").format(s) if s else ""
+                          for s in np.broadcast_to(s_sheet, len(idx))],
               target=side, geom_kind=sel(geom_kind), geom_ref=sel(geom_ref))
 
 
@@ -174,12 +181,12 @@ def prepare_map(frame: LayerFrame, overrides: dict | None, default_commune: str,
     wrong = (located != "") & (located != sheet_given) & (sheet_given != "")
     sheet = np.where(wrong, located, sheet_given).astype(object)
     idx = np.flatnonzero(wrong)
-    where = "within the frame of" if method == "frame" else "among the parcels of"
+    where = phrase("within the frame of") if method == "frame" else phrase("among the parcels of")
     flags.add("SHEET_MISMATCH", len(idx), messages=render(
                   "SHEET_MISMATCH", sheet=sheet_given[idx], parcel=parcel[idx], where=where,
                   located=located[idx]),
               commune=commune_v[idx], sheet=sheet_given[idx], parcel=parcel[idx], map_idx=idx,
-              suggestion=[f"set sheet {s}" for s in located[idx]], target="map",
+              suggestion=[phrase("set sheet {0}").format(s) for s in located[idx]], target="map",
               s_sheet=located[idx], confidence=confidence, map_value=sheet_given[idx], geom_ref=idx)
 
     # scale per parcel for the area tolerance: its sheet's, else the default
@@ -258,7 +265,7 @@ def prepare_register(frame: LayerFrame, overrides: dict | None, default_commune:
                    "sheet", geom_ref)
     bad_idx = np.flatnonzero(bad.to_numpy())
     flags.add("VALUE_INVALID", len(bad_idx), messages=render(
-                  "VALUE_INVALID", side="Register row " + pd.Series(row[bad_idx]).astype(str).to_numpy(object),
+                  "VALUE_INVALID", side=[phrase("Register row {0}").format(r) for r in row[bad_idx]],
                   field="area", value=attrs[mapping.get("area")].to_numpy(object)[bad_idx] if len(bad_idx) else ""),
               ident_extra=idents[bad_idx], commune=commune_v[bad_idx], sheet=sheet[bad_idx],
               parcel=parcel[bad_idx], reg_idx=bad_idx,
@@ -319,7 +326,7 @@ def _owner_checks(flags, attrs, mapping, row, commune, sheet, parcel, idents, no
                   "OWNER_ID_INVALID", row=row[bad], value=[v or "(blank)" for v in shown],
                   reason=[describe_reason(x) for x in reason[bad]]),
               ident_extra=idents[bad], commune=commune[bad], sheet=sheet[bad], parcel=parcel[bad],
-              reg_idx=bad, suggestion=[f"set ID {p}" if p else "" for p in padded],
+              reg_idx=bad, suggestion=[phrase("set ID {0}").format(p) if p else "" for p in padded],
               target=np.where(leading, "register", ""), s_value=padded,
               confidence=np.where(leading, 0.9, np.nan), register_value=shown,
               geom_kind="sheet", geom_ref=bad)

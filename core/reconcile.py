@@ -19,6 +19,7 @@ import pandas as pd
 from . import catalogue as cat
 from .flagset import FlagSet, render as _render
 from .sheet_grid import DEFAULT_TOLERANCE_FACTOR, area_tolerance
+from .i18n import PHRASES, QT_TRANSLATE_NOOP, phrase
 from .numbers import EDIT_NAMES, INSERTION, NONE, SUBSTITUTION, TRANSPOSITION, edit_relation
 
 
@@ -217,19 +218,20 @@ def reconcile(m: pd.DataFrame, r: pd.DataFrame, opts: ReconcileOptions | None = 
     if len(nmm):
         i, j = nmm["mi"].to_numpy(np.int64), nmm["ri"].to_numpy(np.int64)
         how, edit = nmm["how"].to_numpy(object), nmm["edit"].to_numpy()
-        evidence = []
-        for h, e, a1, a2, l1 in zip(how, edit, m_area[i], r_area[j], m_lu[i]):
-            what = {"swap": "numbers swapped with another parcel of the sheet",
-                    "sheet": "same parcel number on another sheet"}.get(h, EDIT_NAMES.get(int(e), ""))
-            evidence.append(f"{what}; area {a1:.1f} ≈ {a2:.1f} m², land use {l1 or '—'}")
+        names = {"swap": phrase("numbers swapped with another parcel of the sheet"),
+                 "sheet": phrase("same parcel number on another sheet"),
+                 **{k: phrase(v) for k, v in EDIT_NAMES.items()}}
+        template = phrase("{0}; area {1:.1f} ≈ {2:.1f} m², land use {3}")
+        evidence = [template.format(names.get(h) if h in names else names.get(int(e), ""), a1, a2, l1 or "—")
+                    for h, e, a1, a2, l1 in zip(how, edit, m_area[i], r_area[j], m_lu[i])]
         conf = np.select([how == "swap", edit == TRANSPOSITION, edit == SUBSTITUTION, how == "sheet"],
                          [0.95, 0.9, 0.8, 0.75], 0.7)
         conf = conf / np.sqrt(nmm["alternatives"].to_numpy(float).clip(1))
         target_sheet = how == "sheet"
-        suggestion = np.where(target_sheet,
-                              [f"register row {rw}: set sheet {s} (the parcel lies on sheet {s})"
-                               for rw, s in zip(rrow[j], ms[i])],
-                              [f"set parcel number {p} (register row {rw})" for p, rw in zip(rp[j], rrow[j])])
+        t_sheet = phrase("register row {0}: set sheet {1} (the parcel lies on sheet {1})")
+        t_number = phrase("set parcel number {0} (register row {1})")
+        suggestion = np.where(target_sheet, [t_sheet.format(rw, s) for rw, s in zip(rrow[j], ms[i])],
+                              [t_number.format(p, rw) for p, rw in zip(rp[j], rrow[j])])
         flags.add("NUMBER_MISMATCH", len(i), messages=_render(
                       "NUMBER_MISMATCH", sheet=ms[i], parcel=mp[i], row=rrow[j], reg_sheet=rs[j],
                       reg_parcel=rp[j], evidence=evidence),
@@ -248,9 +250,9 @@ def reconcile(m: pd.DataFrame, r: pd.DataFrame, opts: ReconcileOptions | None = 
         suggest_r = pd.Series(dup_m).map(rep_of).fillna(-1).astype(np.int64).to_numpy()
         has = suggest_r >= 0
         keeps = (reg_of_m[dup_m] >= 0) & ~has
-        sugg = np.where(has, [f"set parcel number {rp[x]} (register row {rrow[x]} fits its area "
-                              f"and land use)" if x >= 0 else "" for x in suggest_r],
-                        np.where(keeps, "keep: this parcel fits the register row of the number", ""))
+        t_fit = phrase("set parcel number {0} (register row {1} fits its area and land use)")
+        sugg = np.where(has, [t_fit.format(rp[x], rrow[x]) if x >= 0 else "" for x in suggest_r],
+                        np.where(keeps, phrase("keep: this parcel fits the register row of the number"), ""))
         flags.add("DUPLICATE_KEY_MAP", len(dup_m), messages=_render(
                       "DUPLICATE_KEY_MAP", parcel=mp[dup_m], count=counts, sheet=ms[dup_m]),
                   ident_extra=[f"m{x}" for x in m["fid"].to_numpy()[dup_m]],
@@ -267,7 +269,8 @@ def reconcile(m: pd.DataFrame, r: pd.DataFrame, opts: ReconcileOptions | None = 
         exact = r["exact_dup_of"].to_numpy(np.int64)[dup_r]
         unmatched = ~paired_r[dup_r]
         delete = unmatched & (exact >= 0)
-        sugg = np.where(delete, [f"delete row {rrow[i]}: identical to row {rrow[e]}" if e >= 0 else ""
+        t_del = phrase("delete row {0}: identical to row {1}")
+        sugg = np.where(delete, [t_del.format(rrow[i], rrow[e]) if e >= 0 else ""
                                  for i, e in zip(dup_r, exact)], "")
         geom_kind = np.where(map_of_r[dup_r] >= 0, "map", "sheet")
         flags.add("DUPLICATE_KEY_REGISTER", len(dup_r), messages=_render(
@@ -298,9 +301,9 @@ def reconcile(m: pd.DataFrame, r: pd.DataFrame, opts: ReconcileOptions | None = 
     flags.add("AREA_MISMATCH", len(i), messages=_render(
                   "AREA_MISMATCH", map_area=_fmt_area(m_area[i]), reg_area=_fmt_area(r_area[j]),
                   diff=_fmt_area(diff[bad]), tol=_fmt_area(tol[bad]),
-                  hint=[f" — {h}" if h else "" for h in hint]),
+                  hint=[f" — {phrase(h)}" if h else "" for h in hint]),
               ident_extra="", commune=mc[i], sheet=ms[i], parcel=mp[i], map_idx=i, reg_idx=j,
-              suggestion=[f"set register area {a:.1f} m²" for a in m_area[i]], target="register",
+              suggestion=[phrase("set register area {0:.1f} m²").format(a) for a in m_area[i]], target="register",
               s_value=_fmt_area(m_area[i]), confidence=np.where(hint != "", 0.9, 0.6),
               map_value=_fmt_area(m_area[i]), register_value=_fmt_area(r_area[j]), geom_ref=i)
     lu_bad = m_lu_ok[pmi] & r_lu_ok[pri] & (m_lu[pmi] != r_lu[pri])
@@ -395,12 +398,12 @@ def _area_typo_hint(map_area: np.ndarray, reg_area: np.ndarray) -> np.ndarray:
         ratio = reg_area / map_area
     for factor in (10.0, 100.0, 0.1, 0.01):
         near = np.isfinite(ratio) & (np.abs(ratio / factor - 1) < 0.02)
-        out[near & (out == "")] = "decimal point shifted?"
+        out[near & (out == "")] = QT_TRANSLATE_NOOP(PHRASES, "decimal point shifted?")
     a = np.array([f"{v:.1f}".replace(".", "") for v in map_area], dtype=object)
     b = np.array([f"{v:.1f}".replace(".", "") for v in reg_area], dtype=object)
     rel = edit_relation(a, b)
-    out[(rel == TRANSPOSITION) & (out == "")] = "digits swapped?"
-    out[(rel == SUBSTITUTION) & (out == "")] = "one digit mistyped?"
+    out[(rel == TRANSPOSITION) & (out == "")] = QT_TRANSLATE_NOOP(PHRASES, "digits swapped?")
+    out[(rel == SUBSTITUTION) & (out == "")] = QT_TRANSLATE_NOOP(PHRASES, "one digit mistyped?")
     return out
 
 
@@ -412,11 +415,12 @@ def _landuse_invalid(flags: FlagSet, m, r, map_of_r):
             continue
         values = df["landuse"].to_numpy(object)[idx]
         unknown = state[idx] == "unknown"
-        words = np.where(unknown, "not in the land-use code list", "an obsolete code (older list)")
+        words = np.where(unknown, phrase("not in the land-use code list"), phrase("an obsolete code (older list)"))
         is_map = side == "map"
         flags.add("LANDUSE_INVALID", len(idx),
                   severity=np.where(unknown, cat.ERROR, cat.WARNING),
-                  messages=_render("LANDUSE_INVALID", side=side.capitalize(), value=values, state=words),
+                  messages=_render("LANDUSE_INVALID", side=phrase("Map") if side == "map" else phrase("Register"),
+                                   value=values, state=words),
                   ident_extra=[f"{side[0]}{x}" for x in (df["fid"].to_numpy()[idx] if is_map
                                                          else df["row"].to_numpy()[idx])],
                   commune=df["commune"].to_numpy(object)[idx], sheet=df["sheet"].to_numpy(object)[idx],

@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 
 from .flagset import FlagSet, render
+from .i18n import phrase
 from .progress import Progress
 from .sheet_grid import POSITIONAL_ACCURACY_M
 
@@ -271,7 +272,7 @@ class TopologyCheck:
         empty[~missing] = shapely.is_empty(g[~missing])
         idx = np.flatnonzero(empty)
         self.add("GEOM_EMPTY", idx, messages=render("GEOM_EMPTY", sheet=self.sheet[idx], parcel=self.parcel[idx],
-                                                     what=np.where(missing[idx], "no", "an empty")),
+                                                     what=np.where(missing[idx], phrase("no"), phrase("an empty"))),
                  geom_kind="sheet_of_map")
         types = np.full(self.n, -1)
         types[~empty] = shapely.get_type_id(g[~empty])
@@ -292,13 +293,14 @@ class TopologyCheck:
         self.stats["invalid"] = len(bad)
         self.add("GEOM_INVALID", bad, messages=render("GEOM_INVALID", sheet=self.sheet[bad], parcel=self.parcel[bad],
                                                       reason=reason, where=[_where(a, b) for a, b in zip(x, y)]),
-                 geometry=_squares(x, y, np.maximum(self.tol[bad], 0.5)), suggestion="make valid",
+                 geometry=_squares(x, y, np.maximum(self.tol[bad], 0.5)), suggestion=phrase("make valid"),
                  target="map", s_value="make_valid")
         wt = np.flatnonzero(wrong_type)
         if len(wt):
             names = np.array([shapely.GeometryType(t).name.title() for t in types[wt]], dtype=object)
             self.add("GEOM_INVALID", wt, messages=render("GEOM_INVALID", sheet=self.sheet[wt], parcel=self.parcel[wt],
-                                                         reason="not a polygon but a " + names, where="the feature"),
+                                                         reason=[phrase("not a polygon but a {0}").format(x) for x in names],
+                                                         where=phrase("the feature")),
                      ident_extra="type", geom_kind="sheet_of_map")
         work = np.full(self.n, None, dtype=object)
         work[valid] = g[valid]
@@ -315,7 +317,7 @@ class TopologyCheck:
                 self.add("MULTIPART", multi, messages=render(
                     "MULTIPART", sheet=self.sheet[multi], parcel=self.parcel[multi],
                     parts=shapely.get_num_geometries(g[multi]), smallest=[_fmt(a) for a in smallest]),
-                    suggestion="split into separate parcels", target="map", s_value="split_parts")
+                    suggestion=phrase("split into separate parcels"), target="map", s_value="split_parts")
         self.stats["multipart"] = len(multi)
         return work
 
@@ -348,7 +350,7 @@ class TopologyCheck:
                 "REPEATED_VERTEX", sheet=self.sheet[idx], parcel=self.parcel[idx], count=agg["count"].to_numpy(),
                 where=[_where(a, b) for a, b in zip(agg["x"], agg["y"])]),
                 geometry=_squares(agg["x"].to_numpy(), agg["y"].to_numpy(), np.maximum(self.tol[idx], 0.5)),
-                suggestion="remove the repeated vertices", target="map", s_value="remove_repeated")
+                suggestion=phrase("remove the repeated vertices"), target="map", s_value="remove_repeated")
         self.stats["repeated_vertex"] = int(rep.sum())
         if "SPIKE" not in self.codes:
             return
@@ -377,7 +379,7 @@ class TopologyCheck:
                 "SPIKE", sheet=self.sheet[idx], parcel=self.parcel[idx], count=agg["count"].to_numpy(),
                 angle=[_fmt(v, 2) for v in agg["a"]], where=[_where(p, q) for p, q in zip(agg["x"], agg["y"])]),
                 geometry=_squares(agg["x"].to_numpy(), agg["y"].to_numpy(), np.maximum(self.tol[idx], 0.5)),
-                suggestion="remove the spike vertex", target="map", s_value="remove_spike")
+                suggestion=phrase("remove the spike vertex"), target="map", s_value="remove_spike")
         self.stats["spikes"] = int(spike.sum())
 
     # ---- slivers ---------------------------------------------------------------------------
@@ -395,7 +397,7 @@ class TopologyCheck:
             "SLIVER", sheet=self.sheet[i], parcel=self.parcel[i], area=[_fmt(a, 2) for a in area[hit]],
             width=[_fmt(w, 2) for w in width[hit]], min_width=[_fmt(w, 2) for w in min_w[hit]],
             min_area=[_fmt(a, 2) for a in min_a[hit]]),
-            suggestion="merge into the neighbour with the longest shared edge", target="map",
+            suggestion=phrase("merge into the neighbour with the longest shared edge"), target="map",
             s_value="merge_into_neighbour")
 
     # ---- coverage ------------------------------------------------------------------------
@@ -475,7 +477,7 @@ class TopologyCheck:
             area=[_fmt(v, 2) for v in area[o]], width=[_fmt(v, 2) for v in width[o]],
             tol=[_fmt(v, 2) for v in tol[o]]),
             ident_extra=_join("|", self.commune[s], self.label[s]), geometry=inter[o], other_idx=s,
-            suggestion=[f"give the shared area to {self.label[w]} (longest shared edge)"
+            suggestion=[phrase("give the shared area to {0} (longest shared edge)").format(self.label[w])
                         for w in self._longest_edge_owner(i[o], j[o], inter[o])],
             target="map", s_value="overlap_longest_edge", register_value=self.label[s])
         return frame
@@ -483,9 +485,9 @@ class TopologyCheck:
     def _dup(self, f, s, geoms, exact, share):
         self.add("DUPLICATE_GEOMETRY", f, messages=render(
             "DUPLICATE_GEOMETRY", sheet=self.sheet[f], parcel=self.parcel[f], other=self.label[s],
-            how=np.where(exact, "the same", "nearly the same"), share=[_fmt(100 * v) for v in share]),
+            how=np.where(exact, phrase("the same"), phrase("nearly the same")), share=[_fmt(100 * v) for v in share]),
             ident_extra=_join("|", self.commune[s], self.label[s]), geometry=geoms, other_idx=s,
-            suggestion=[f"delete one of {self.label[a]} and {self.label[b]}" for a, b in zip(f, s)],
+            suggestion=[phrase("delete one of {0} and {1}").format(self.label[a], self.label[b]) for a, b in zip(f, s)],
             target="map", s_value="delete_duplicate", register_value=self.label[s])
 
     def _longest_edge_owner(self, i, j, inter):
@@ -590,12 +592,12 @@ class TopologyCheck:
             first = np.where(self.label[lo] <= self.label[hi], lo, hi)
             second = np.where(first == lo, hi, lo)
             self.add("NOT_NODED", first, messages=render(
-                "NOT_NODED", what=[f"Parcels {self.label[a]} and {self.label[b]}" for a, b in zip(first, second)],
-                count=counts, how="near the other's edge",
-                extra=[f" (a micro overlap of {a:.3f} m²" + (f", up to {d:.3f} m off)" if not np.isnan(d) else ")")
-                       for a, d in zip(area, dmax)]),
+                "NOT_NODED", what=[phrase("Parcels {0} and {1}").format(self.label[a], self.label[b]) for a, b in zip(first, second)],
+                count=counts, how=phrase("near the other's edge"),
+                extra=[(phrase(" (a micro overlap of {0:.3f} m², up to {1:.3f} m off)").format(a, d) if not np.isnan(d)
+                        else phrase(" (a micro overlap of {0:.3f} m²)").format(a)) for a, d in zip(area, dmax)]),
                 ident_extra=_join("|", self.commune[second], self.label[second]), geometry=marks,
-                other_idx=second, suggestion="snap the shared boundary", target="map", s_value="snap",
+                other_idx=second, suggestion=phrase("snap the shared boundary"), target="map", s_value="snap",
                 register_value=self.label[second])
         if not len(info):
             return
@@ -613,10 +615,10 @@ class TopologyCheck:
             second = np.where(first == a, b, a)
             marks = self._vertex_marks(cand, a, b, None, work)
             self.add("NOT_NODED", first, severity="info", messages=render(
-                "NOT_NODED", what=[f"Parcels {self.label[p]} and {self.label[q]}" for p, q in zip(first, second)],
-                count=info["count"].to_numpy()[s], how="exactly on the other's edge", extra=""),
+                "NOT_NODED", what=[phrase("Parcels {0} and {1}").format(self.label[p], self.label[q]) for p, q in zip(first, second)],
+                count=info["count"].to_numpy()[s], how=phrase("exactly on the other's edge"), extra=""),
                 ident_extra=_join("|", self.commune[second], self.label[second]), geometry=marks,
-                other_idx=second, suggestion="insert the vertices (node)", target="map", s_value="snap",
+                other_idx=second, suggestion=phrase("insert the vertices (node)"), target="map", s_value="snap",
                 register_value=self.label[second])
         d = np.flatnonzero(~same)
         if len(d):
@@ -643,12 +645,12 @@ class TopologyCheck:
             s2 = [k.split("|", 1)[1] for k in agg.index.get_level_values(1)]
             c2 = [k.split("|", 1)[0] for k in agg.index.get_level_values(1)]
             self.add("NOT_NODED", i, severity="info", messages=render(
-                "NOT_NODED", what=[f"Sheets {a} and {b}" for a, b in zip(s1, s2)], count=agg["n"].to_numpy(),
-                how="exactly on the edges of parcels of the other sheet",
-                extra=[f" ({p} parcel pairs along the sheet edge)" for p in agg["pairs"]]),
+                "NOT_NODED", what=[phrase("Sheets {0} and {1}").format(a, b) for a, b in zip(s1, s2)], count=agg["n"].to_numpy(),
+                how=phrase("exactly on the edges of parcels of the other sheet"),
+                extra=[phrase(" ({0} parcel pairs along the sheet edge)").format(p) for p in agg["pairs"]]),
                 sheet=np.array(s1, dtype=object), parcel="",
                 ident_extra=np.array([f"sheets|{c}|{b}" for c, b in zip(c2, s2)], dtype=object),
-                geometry=marks, map_idx=-1, suggestion="node the sheet edge (insert the vertices)",
+                geometry=marks, map_idx=-1, suggestion=phrase("node the sheet edge (insert the vertices)"),
                 target="map", s_value="snap")
 
     def _vertex_marks(self, cand, lo, hi, micro_ov, work):
@@ -741,7 +743,7 @@ class TopologyCheck:
             "GAP", area=[_fmt(v, 2) for v in area[g]], width=[_fmt(v, 2) for v in width[g]],
             neighbours=names.reindex(g).to_numpy(object)),
             parcel="", ident_extra=[f"{x:.0f},{y:.0f}" for x, y in zip(frame["x"].to_numpy()[g], frame["y"].to_numpy()[g])],
-            geometry=hole_polys[g], suggestion=[f"merge into {self.label[o]} (longest shared edge)" for o in owner],
+            geometry=hole_polys[g], suggestion=[phrase("merge into {0} (longest shared edge)").format(self.label[o]) for o in owner],
             target="map", s_value="gap_merge_longest_edge", register_value=self.label[owner])
         # micro gaps not explained by a vertex fault: noding warnings of their two main neighbours
         mg = np.flatnonzero(~big)
@@ -763,10 +765,10 @@ class TopologyCheck:
             first = np.where(self.label[lo] <= self.label[hi], lo, hi)
             second = np.where(first == lo, hi, lo)
             self.add("NOT_NODED", first, messages=render(
-                "NOT_NODED", what=[f"Parcels {self.label[a]} and {self.label[b]}" for a, b in zip(first, second)],
-                count=0, how="apart", extra=[f" (a micro gap of {area[k]:.3f} m²)" for k in extra_g]),
+                "NOT_NODED", what=[phrase("Parcels {0} and {1}").format(self.label[a], self.label[b]) for a, b in zip(first, second)],
+                count=0, how=phrase("apart"), extra=[phrase(" (a micro gap of {0:.3f} m²)").format(area[k]) for k in extra_g]),
                 ident_extra=_join("|", self.commune[second], self.label[second]), other_idx=second,
-                geometry=hole_polys[np.array(extra_g)], suggestion="snap the shared boundary",
+                geometry=hole_polys[np.array(extra_g)], suggestion=phrase("snap the shared boundary"),
                 target="map", s_value="snap", register_value=self.label[second])
         return frame
 
@@ -840,7 +842,7 @@ class TopologyCheck:
         self.add("CROSSES_SHEET", idx, messages=render(
             "CROSSES_SHEET", sheet=self.sheet[idx], parcel=self.parcel[idx], parts=desc.to_numpy(object),
             best=best.to_numpy(object)),
-            suggestion=[f"set sheet {b}" if b != s else "" for b, s in zip(best.to_numpy(object), self.sheet[idx])],
+            suggestion=[phrase("set sheet {0}").format(b) if b != s else "" for b, s in zip(best.to_numpy(object), self.sheet[idx])],
             s_sheet=best.to_numpy(object), target="map", map_value=self.sheet[idx])
 
 

@@ -8,6 +8,7 @@ Why our own extractor: pylupdate5 does not know our `tr(self, text)` methods nor
 - `QT_TRANSLATE_NOOP(CTX, "text")` and `core.i18n.tr(CTX, "text")`, CTX a string literal
   or a module-level string constant;
 - `QCoreApplication.translate("Ctx", "text")`;
+- `phrase("text")` (core.i18n: words filled into messages, context "Phrases");
 - `self.tr("text")` inside a class whose `tr` method calls
   `QCoreApplication.translate("Ctx", text)` (context "Ctx"), and `tr("text")` likewise
   inside such a class's module functions when the module defines `tr` that way.
@@ -63,7 +64,8 @@ def _translate_context(func: ast.FunctionDef, consts) -> str | None:
 def extract(path: Path):
     """[(context, source, line)], [errors] for one file."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    consts = {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
+    consts = {"PHRASES": "Phrases"}      # core.i18n.PHRASES, imported where phrases are marked
+    consts |= {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
               and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
               for t in n.targets if isinstance(t, ast.Name)}
     module_ctx = None
@@ -95,6 +97,10 @@ def extract(path: Path):
                             errors.append(f"{rel}:{child.lineno}: {name}() needs a literal text")
                         # tr(CTX, value) / translate(CTX, value) at run time look up text
                         # that QT_TRANSLATE_NOOP marked where it was written
+                elif name == "phrase" and len(child.args) == 1:
+                    s = _literal(child.args[0], consts)
+                    if s is not None:
+                        found.append(("Phrases", s, f"{rel}:{child.lineno}"))
                 elif name == "tr" and len(child.args) == 1:
                     is_self = isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "self"
                     c = class_ctx if is_self else (module_ctx if isinstance(f, ast.Name) else class_ctx)
