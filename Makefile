@@ -9,7 +9,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 SYSTEM_PYTHON := /usr/bin/python3
-SYSTEM_PACKAGES := python3-qgis qgis-providers python3-venv xvfb
+SYSTEM_PACKAGES := python3-qgis qgis-providers qgis python3-venv xvfb
 VENV := .venv
 PY := $(VENV)/bin/python
 # Written last by the venv recipe: as long as it is newer than requirements.txt,
