@@ -75,8 +75,10 @@ $(STAMP): requirements.txt | system-packages
 # QGIS_PLUGINPATH finds it, PYTHONPATH gives it .venv's pandas and Shapely 2.
 # LD_PRELOAD: qgis and qgis_process link Debian's GEOS 3.11 into the global symbol
 # scope, so the Shapely wheel's GEOS calls would land there ("WKB output dimension
-# must be 2 or 3"); preloading the wheel's newer, ABI-compatible GEOS C library
-# gives the whole process one GEOS.
+# must be 2 or 3"); preloading the wheel's newer, ABI-compatible GEOS gives the whole
+# process one GEOS. Both libraries: with the C library alone, its C++ calls bind to
+# Debian's libgeos 3.11 (loaded earlier as QGIS's dependency) and the coverage
+# functions crash ("double free or corruption").
 define QGIS_WRAPPER
 #!/bin/sh
 # Made by `make venv`: runs $(1) with Cadastre Cleaner from $(CURDIR).
@@ -84,17 +86,17 @@ site='$(SITE_PACKAGES)'
 export QGIS_PLUGINPATH='$(CURDIR)/$(PLUGIN_PATH_DIR)'$${QGIS_PLUGINPATH:+:$$QGIS_PLUGINPATH}
 export PYTHONPATH="$$site$${PYTHONPATH:+:$$PYTHONPATH}"
 export LD_LIBRARY_PATH="$$site/shapely.libs$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}"
-export LD_PRELOAD="$$(ls "$$site"/shapely.libs/libgeos_c-*.so* | head -n 1)"
+export LD_PRELOAD="$$(ls "$$site"/shapely.libs/libgeos-*.so* | head -n 1):$$(ls "$$site"/shapely.libs/libgeos_c-*.so* | head -n 1)"
 $(2)
 exec $(1) "$$@"
 endef
 SITE_PACKAGES = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
-$(VENV)/bin/qgis_process: $(STAMP)
+$(VENV)/bin/qgis_process: $(STAMP) Makefile
 	$(file >$@,$(call QGIS_WRAPPER,/usr/bin/qgis_process.bin,[ -n "$${DISPLAY:-}$${QT_QPA_PLATFORM:-}" ] || export QT_QPA_PLATFORM=offscreen))
 	chmod +x $@
 
-$(VENV)/bin/qgis: $(STAMP)
+$(VENV)/bin/qgis: $(STAMP) Makefile
 	$(file >$@,$(call QGIS_WRAPPER,/usr/bin/qgis,))
 	chmod +x $@
 

@@ -38,6 +38,14 @@ DEFAULT_SCALE = 1000
 POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 
 
+def default_workers() -> int:
+    """Threads for the checks: CADASTRE_CLEANER_WORKERS, else up to 2 (these machines' cores)."""
+    try:
+        return max(1, int(os.environ["CADASTRE_CLEANER_WORKERS"]))
+    except (KeyError, ValueError):
+        return max(1, min(2, os.cpu_count() or 1))
+
+
 @dataclass
 class TopologyOptions:
     tolerance_m: float | None = None      # positional tolerance; default from each parcel's scale
@@ -49,7 +57,7 @@ class TopologyOptions:
     on_edge_m: float = 0.001              # NOT_NODED info: a vertex this close lies on the edge
     duplicate_iou: float = 0.9            # DUPLICATE_GEOMETRY: shared / union area at least
     sheet_part_share: float = 0.01        # CROSSES/OUTSIDE_SHEET: a part counts from this share
-    workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    workers: int = field(default_factory=lambda: default_workers())
 
 
 @dataclass
