@@ -60,3 +60,16 @@ else:
 __all__ = ["QAction", "VECTOR_POLYGON", "VECTOR_ANY", "FILE_BEHAVIOR_FILE",
            "PARAMETER_FLAG_ADVANCED", "POLYGON_LAYERS", "NO_GEOMETRY_LAYERS",
            "POLYGON_GEOMETRY", "RENDER_POINTS", "RENDER_MILLIMETERS"]
+
+# Label placement and symbol-layer data-defined properties: scoped enums in QGIS 4.
+if hasattr(Qgis, "LabelPlacement"):   # QGIS >= 3.26
+    LABEL_AROUND_POINT = Qgis.LabelPlacement.AroundPoint
+else:
+    from qgis.core import QgsPalLayerSettings
+
+    LABEL_AROUND_POINT = QgsPalLayerSettings.AroundPoint
+
+from qgis.core import QgsSymbolLayer  # noqa: E402 — grouped with the enum it serves
+
+PROPERTY_FILL_COLOR = (QgsSymbolLayer.Property.FillColor if hasattr(QgsSymbolLayer, "Property")
+                       and hasattr(QgsSymbolLayer.Property, "FillColor") else QgsSymbolLayer.PropertyFillColor)

@@ -11,6 +11,7 @@ from qgis.core import (
     QgsFillSymbol,
     QgsPalLayerSettings,
     QgsProject,
+    QgsProperty,
     QgsProviderRegistry,
     QgsRendererCategory,
     QgsTextBufferSettings,
@@ -23,7 +24,7 @@ from qgis.PyQt.QtGui import QColor
 
 from ..core import catalogue as cat
 from ..core.i18n import QT_TRANSLATE_NOOP
-from .compat import RENDER_MILLIMETERS, RENDER_POINTS
+from .compat import LABEL_AROUND_POINT, PROPERTY_FILL_COLOR, RENDER_MILLIMETERS, RENDER_POINTS
 
 FLAGS_LAYER = "flags"   # layer name inside the flags GeoPackage (core/flags_store.py)
 FILL_ALPHA = 70         # of 255: the parcel stays visible under its flag
@@ -108,6 +109,9 @@ def style_flags_layer(layer: QgsVectorLayer) -> None:
     labels = QgsPalLayerSettings()
     labels.fieldName = "code"
     labels.setFormat(text)
+    # around the centroid: two flags on one parcel get two positions, not one on the other
+    labels.placement = LABEL_AROUND_POINT
+    labels.dist = 2.0            # mm from the centroid, so two codes side by side stay apart
     layer.setLabeling(QgsVectorLayerSimpleLabeling(labels))
     layer.setLabelsEnabled(True)
 
@@ -115,12 +119,18 @@ def style_flags_layer(layer: QgsVectorLayer) -> None:
 def _fill_symbol(colour: str) -> QgsFillSymbol:
     fill = QColor(colour)
     fill.setAlpha(FILL_ALPHA)
-    return QgsFillSymbol.createSimple({
-        "color": f"{fill.red()},{fill.green()},{fill.blue()},{fill.alpha()}",
+    rgba = f"{fill.red()},{fill.green()},{fill.blue()},{fill.alpha()}"
+    symbol = QgsFillSymbol.createSimple({
+        "color": rgba,
         "outline_color": colour,
         "outline_width": "0.5",
         "outline_width_unit": "MM",
     })
+    # a flag about a register row or a whole sheet is drawn as the sheet frame: outline
+    # only, or every such flag would tint whole sheets
+    symbol.symbolLayer(0).setDataDefinedProperty(PROPERTY_FILL_COLOR, QgsProperty.fromExpression(
+        f"CASE WHEN \"map_fid\" IS NULL THEN '0,0,0,0' ELSE '{rgba}' END"))
+    return symbol
 
 
 def _same_file_key(path: str) -> str:
