@@ -151,6 +151,7 @@ def compute(request: CheckRequest, progress: Progress | None = None) -> tuple[Ch
     if request.register:
         progress.info(f"reading register: {request.register}")
         register = read_table(request.register)
+        notes.extend(register.notes)          # sheet chosen, header rows, text converted
     sheets_frame = read_vector(request.sheets, role="sheets") if request.sheets else None
     timings["read"] = time.perf_counter() - t
     progress.set_progress(25)

@@ -5,6 +5,7 @@ Arrow stream (GDAL >= 3.6) with a feature-by-feature fallback; register tables
 (XLSX, XLS, ODS, CSV, DBF) as text, with the header found under any title rows
 and joined when it spans several rows (see "register tables" below).
 """
+import functools
 import logging
 import os
 import re
@@ -251,6 +252,11 @@ def _is_encrypted_ooxml(path: str) -> bool:
     return False
 
 
+def _refuse_binary_workbook(path: str) -> None:
+    if path.lower().endswith(".xlsb"):
+        raise InputError("Excel binary workbooks (.xlsb) cannot be read", path, fix=_RESAVE)
+
+
 def _existing_table_kind(path: str, role: str) -> str:
     if not os.path.exists(path):
         raise InputError(f"{role} file not found", path, fix="check the path")
@@ -266,6 +272,7 @@ def read_table(source: str, role: str = "register") -> LayerFrame:
     `rows` are the row numbers the user sees in the spreadsheet (record numbers in a DBF).
     """
     path, sheet = _table_source(source)
+    _refuse_binary_workbook(path)
     if os.path.splitext(path)[1].lower() not in TABLE_SUFFIXES:
         frame = read_vector(source, role=role, with_geometry=False)
         if len(frame) == 0:
@@ -284,6 +291,7 @@ def read_table_header(source: str, max_rows: int = 30) -> list[str]:
     For field pickers: a 200 000-row workbook is not read whole to list its columns.
     """
     path, sheet = _table_source(source)
+    _refuse_binary_workbook(path)
     if os.path.splitext(path)[1].lower() not in TABLE_SUFFIXES:
         ds = _open_vector(path, "register")
         defn = _pick_layer(ds, path, split_source(source)[1], "register").GetLayerDefn()
@@ -293,7 +301,9 @@ def read_table_header(source: str, max_rows: int = 30) -> list[str]:
         return list(_read_dbf(path, names_only=True).attrs.columns)
     grid = _load_grid(path, kind, sheet, max_rows=max(max_rows, HEADER_SEARCH_ROWS) + MAX_HEADER_ROWS + 2)
     top, bottom = _header_block(grid)
-    return _column_names(grid, top, bottom)[0]
+    names, keep = _column_names(grid, top, bottom)
+    header = [names[i] for i in keep]
+    return header if len(set(header)) == len(header) else _dedupe(header)
 
 
 def _load_grid(path: str, kind: str, sheet: str | None, max_rows: int | None = None) -> _Grid:
@@ -305,7 +315,8 @@ def _load_grid(path: str, kind: str, sheet: str | None, max_rows: int | None = N
         grid = _read_ods(path, sheet, max_rows)
     else:
         grid = _read_xls(path, sheet, max_rows)
-    if grid.cells.empty or not _nonempty_mask(grid.cells).any(axis=None):
+    if grid.cells.empty or not (_nonempty_mask(grid.cells.iloc[:1000]).any(axis=None)
+                                or _nonempty_mask(grid.cells).any(axis=None)):
         if not grid.sheets:
             raise InputError("the table is empty", path, fix="export the register again with its rows")
         raise InputError("the sheet is empty", grid.where,
@@ -334,7 +345,8 @@ def _frame_from_grid(grid: _Grid, path: str) -> LayerFrame:
     filled = _nonempty_mask(body).any(axis=1).to_numpy()
     body, rows = body[filled].reset_index(drop=True), rows[filled]
     if len(body) == 0:
-        raise InputError("the table has a header but no data rows", grid.where)
+        raise InputError("the table has a header but no data rows", grid.where,
+                         fix="export the register again with its rows")
     frame = LayerFrame(attrs=body, source=path, rows=rows, fids=rows)
     frame.notes.extend(grid.notes)
     first, last = int(grid.rows[top]), int(grid.rows[bottom])
@@ -365,7 +377,6 @@ def _dedupe(header):
 
 # --- finding and naming the header ------------------------------------------------------
 
-_KNOWN: set | None = None
 _NUMBER_LIKE = re.compile(r"^[-+]?\d[\d.,\s\u00a0]*(?:m2|m²)?$")
 _NUMBERING_CELL = re.compile(r"^\(?\s*(\d{1,3}|[A-Za-z]{1,2})\s*\)?$")
 
@@ -382,31 +393,23 @@ def _row(cells: pd.DataFrame, i: int) -> list[str]:
 
 
 def _nonempty_mask(cells: pd.DataFrame) -> pd.DataFrame:
-    mask = cells.notna() & (cells != "")
-    if mask.any(axis=None):
-        # whitespace-only cells count as empty; checked only where a cell is not plainly empty
-        for col in cells.columns:
-            m = mask[col].to_numpy()
-            if m.any():
-                vals = cells[col].to_numpy(object)[m]
-                strip = np.array([not (isinstance(v, str) and not v.strip()) for v in vals], dtype=bool)
-                if not strip.all():
-                    m = m.copy()
-                    m[np.flatnonzero(m)[~strip]] = False
-                    mask[col] = m
-    return mask
+    # Readers give None for empty and blank cells (CSV: ''), so this stays vectorised.
+    return cells.notna() & (cells != "")
+
+
+@functools.lru_cache(maxsize=1)
+def _known_names() -> tuple[frozenset, tuple]:
+    known = frozenset(syn for syns in SYNONYMS.values() for syn in syns)
+    return known, tuple(k for k in known if len(k) >= 4)
 
 
 def _header_score(cells) -> int:
     """How many cells of a row look like known field names (to find the header row)."""
-    global _KNOWN
-    if _KNOWN is None:
-        _KNOWN = {syn for syns in SYNONYMS.values() for syn in syns}
-    long = [k for k in _KNOWN if len(k) >= 4]
+    known, prefixes = _known_names()
     score = 0
     for cell in cells:
         f = fold(cell) if cell else ""
-        if f and (f in _KNOWN or any(f.startswith(k) for k in long)):
+        if f and (f in known or f.startswith(prefixes)):
             score += 1
     return score
 
@@ -431,6 +434,12 @@ def _is_numbering(cells: list[str]) -> bool:
     if len(numbers) < 2 or numbers[0] > 2:
         return False
     return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+
+
+def _is_title(text: str) -> bool:
+    """A form's title or its issuer ('ỦY BAN NHÂN DÂN XÃ …', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT
+    NAM'): long and in capitals, unlike a group name over header cells ('Chủ sử dụng')."""
+    return len(text.split()) >= 5 and text.upper() == text and any(ch.isalpha() for ch in text)
 
 
 def _looks_like_header(cells: list[str], widest: int) -> bool:
@@ -478,6 +487,8 @@ def _joins(head: list[list[str]], merges, upper_i: int, lower_i: int, top: int) 
     filled = [c for c in new if c]
     if not filled or _is_numbering(new) or any(_is_number_like(c) for c in filled):
         return False
+    if upper_i < top and any(_is_title(c) for c in filled):
+        return False
     if merges is not None:
         used = {c for c in range(width) if upper[c] or lower[c]}
         for r1, c1, r2, c2 in merges:
@@ -521,8 +532,6 @@ def _column_names(grid: _Grid, top: int, bottom: int) -> tuple[list[str], list[i
                 if not block[i][c] and block[i][c - 1] and below[c] and below[c - 1]:
                     block[i][c] = block[i][c - 1]
     names, keep = [], []
-    data = _nonempty_mask(cells.iloc[bottom + 1:]).any(axis=0).to_numpy() if bottom + 1 < len(cells) \
-        else np.zeros(width, dtype=bool)
     for c in range(width):
         parts: list[str] = []
         for r in range(len(block)):
@@ -531,7 +540,8 @@ def _column_names(grid: _Grid, top: int, bottom: int) -> tuple[list[str], list[i
                 parts.append(text)
         name = parts[-1] + (f" ({' '.join(parts[:-1])})" if len(parts) > 1 else "") if parts else ""
         names.append(name or f"column_{c + 1}")
-        if name or data[c]:
+        # a column with neither name nor data is formatting: left out
+        if name or _nonempty_mask(cells.iloc[bottom + 1:, [c]]).to_numpy().any():
             keep.append(c)
     return names, keep
 
@@ -659,17 +669,22 @@ def _read_xlsx(path: str, sheet: str | None, max_rows: int | None) -> _Grid:
         sheets = {ws.title: ws for ws in wb.worksheets if hasattr(ws, "iter_rows")}
         if not sheets:
             raise InputError("the workbook has no worksheet", path, fix=_RESAVE)
+        # The saved size of a sheet is only a hint (some programs write 'A1' for any size):
+        # kept to compare sheets, then dropped so that rows are read as far as they go.
+        sizes = {}
+        for name, ws in sheets.items():
+            sizes[name] = ws.max_row or 0
+            ws.reset_dimensions()
 
         def peek(name):
-            return [[_cell_text(v) for v in r]
+            return [[_cell_text(v) for v in _trim(r)]
                     for r in sheets[name].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
 
         def count(name):
-            return sheets[name].max_row or len(peek(name))
+            return sizes[name] if sizes[name] > HEADER_SEARCH_ROWS else len(peek(name))
 
         name, notes = _choose_sheet(path, list(sheets), sheet, peek, count)
         ws = sheets[name]
-        ws.reset_dimensions()    # the saved size is sometimes wrong ('A1'): read what is there
         rows = []
         try:
             for r in ws.iter_rows(max_row=max_rows, values_only=True):
@@ -1091,7 +1106,7 @@ def _read_dbf(path: str, names_only: bool = False) -> LayerFrame:
     attrs = pd.DataFrame({n: pd.Series(np.concatenate(v) if v else np.array([], dtype=object),
                                        dtype=object) for n, v in columns.items()}, columns=names)
     if len(attrs) == 0:
-        raise InputError("the table has no records", path)
+        raise InputError("the table has no records", path, fix="export the register again with its rows")
     rows = fid + 1
     codec, said_by = _dbf_codec(path)
     notes = [f"dBase table: rows are record numbers; code page {codec or 'not given'} ({said_by})"]
