@@ -27,6 +27,7 @@ PACKAGE_DIRS := core ui processing_provider resources i18n
 # Where `make package` writes cadastre_cleaner.zip (tests build it elsewhere).
 PACKAGE_OUT ?= build
 PYTEST_ARGS ?=
+BENCH_ARGS ?=      # e.g. BENCH_ARGS="--sizes 100000 --suites topology,load"
 
 .PHONY: help venv system-packages translations demo test bench install install-copy uninstall \
 	package clean distclean
@@ -119,7 +120,7 @@ test: venv
 	$(HEADLESS) PYTHONSAFEPATH=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv
-	$(HEADLESS) $(PY) -m cadastre_cleaner.bench
+	$(HEADLESS) $(PY) -m cadastre_cleaner.bench $(BENCH_ARGS)
 
 # lrelease comes with Qt's Linguist tools; only this target needs them.
 translations: venv

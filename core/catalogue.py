@@ -163,6 +163,34 @@ _CHECKS = [
           QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel} spans sheets {parts}; it belongs on "
                                   "sheet {best}, which holds its larger part."),
           ("set_sheet_number",)),
+    # ---- loading sheet files (core/loader.py) ------------------------------------------
+    Check("FILE_UNREADABLE", ERROR, "load",
+          QT_TRANSLATE_NOOP(_CTX, "Sheet file cannot be read"),
+          QT_TRANSLATE_NOOP(_CTX, "{file} cannot be read: {reason}. Nothing was loaded from it."),
+          ()),
+    Check("SHEET_NUMBER_CONFLICT", WARNING, "load",
+          QT_TRANSLATE_NOOP(_CTX, "Sheet number sources disagree"),
+          QT_TRANSLATE_NOOP(_CTX, "{file}: {what}; sheet {used} was used ({source})."),
+          ("set_sheet_number",)),
+    Check("CRS_SUSPECT", WARNING, "load",
+          QT_TRANSLATE_NOOP(_CTX, "Coordinate system doubtful"),
+          QT_TRANSLATE_NOOP(_CTX, "{file}: {problem}."),
+          ()),
+    Check("LABEL_MISSING", ERROR, "load",
+          QT_TRANSLATE_NOOP(_CTX, "Polygon without a parcel number"),
+          QT_TRANSLATE_NOOP(_CTX, "Sheet {sheet} ({file}): the polygon of {area} m² at {where}, closed by "
+                                  "the boundary lines, holds no parcel-number label (level/layer {levels})."),
+          ("enter_number",)),
+    Check("LABEL_MULTIPLE", ERROR, "load",
+          QT_TRANSLATE_NOOP(_CTX, "Several parcel numbers in one polygon"),
+          QT_TRANSLATE_NOOP(_CTX, "Sheet {sheet} ({file}): the polygon at {where} holds {count} parcel "
+                                  "numbers ({numbers}); {used} was used."),
+          ("set_parcel_number",)),
+    Check("LINE_DANGLE", WARNING, "load",
+          QT_TRANSLATE_NOOP(_CTX, "Boundary line closes no parcel"),
+          QT_TRANSLATE_NOOP(_CTX, "Sheet {sheet} ({file}): a boundary line of {length} m {how} "
+                                  "(at {where})."),
+          ()),
 ]
 
 CATALOGUE: dict[str, Check] = {c.code: c for c in _CHECKS}

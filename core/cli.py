@@ -1,4 +1,4 @@
-"""The headless command: `python -m cadastre_cleaner sample|check|codes ...`.
+"""The headless command: `python -m cadastre_cleaner sample|load|check|fix|codes ...`.
 
 Exit codes: 0 the command ran (flags found or not), 2 bad input (one clear line on
 stderr), 3 cancelled, 1 an unexpected fault (with a hint to report it).
@@ -46,7 +46,37 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--xlsx", choices=("auto", "yes", "no"), default="auto",
                    help="also write register.xlsx (auto: up to 200 000 rows)")
     s.add_argument("--out", required=True, help="output folder")
+    s.add_argument("--sheet-files", metavar="DIR",
+                   help="also write the commune as per-sheet files (shapefile, DXF, DGN) into DIR "
+                        "(needs a sample without defects: --defect-rate 0)")
     s.add_argument("--quiet", action="store_true")
+
+    ld = sub.add_parser("load", help="load per-sheet files (shapefile, GeoPackage, MapInfo, GML, DXF, "
+                                     "DGN v7) into one GeoPackage that `check` reads")
+    ld.add_argument("inputs", nargs="*", metavar="FOLDER_OR_FILE",
+                    help="folders (searched recursively) and/or files")
+    ld.add_argument("--out", help="GeoPackage to write (layers parcels, sheets, load_report, flags)")
+    ld.add_argument("--commune", help="commune code when neither a field nor a folder name (5 digits) says")
+    where = ld.add_mutually_exclusive_group()
+    where.add_argument("--crs", help="output CRS, e.g. EPSG:9215")
+    where.add_argument("--province", metavar="CODE",
+                       help="province code: its VN-2000 TM-3 zone is the output CRS (see --provinces)")
+    ld.add_argument("--encoding", choices=("auto", "tcvn3", "vni", "utf-8"), default="auto",
+                    help="text encoding of attributes and labels (auto: detected per column)")
+    ld.add_argument("--scale", type=int, choices=(200, 500, 1000, 2000, 5000, 10000),
+                    help="map scale when neither the file name's sheet code nor the file says "
+                         "(snapping tolerance, frames)")
+    ld.add_argument("--levels", metavar="JSON", help='level/layer mapping of drawings: a JSON file, or the '
+                                                      'JSON itself, e.g. {"boundary": ["10"], "parcel_number": '
+                                                      '["13"], "landuse": ["2"], "area": ["4"], "note": ["*"]}')
+    ld.add_argument("--name-pattern", action="append", default=[], metavar="REGEX",
+                    help="extra file-name pattern with a (?P<sheet>…) group, tried before the defaults")
+    ld.add_argument("--reproject", action="store_true",
+                    help="transform files that declare another CRS (default: keep and flag them)")
+    ld.add_argument("--provinces", action="store_true",
+                    help="list the provinces with their central meridian and EPSG code, and exit")
+    ld.add_argument("--user", default="", help="name recorded with the run")
+    ld.add_argument("--quiet", action="store_true")
 
     c = sub.add_parser("check", help="check a parcel layer: topology, and against the land register")
     c.add_argument("--parcels", required=True, help="parcel layer (file, or 'file.gpkg|layername=NAME')")
@@ -100,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sample(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "load":
+            return _load(args)
         if args.command == "codes":
             return _codes()
         if args.command == "fix":
@@ -164,6 +196,44 @@ def _sample(args) -> int:
     print(f"  map:        {res.gpkg}  (layers parcels, sheets)")
     print(f"  register:   {res.register_xlsx or res.register_csv}")
     print(f"  answer key: {res.answer_key}")
+    if args.sheet_files:
+        if spec.defect_rate or spec.geometry_defect_rate or spec.unnoded_sheet_edges:
+            raise InputError("--sheet-files needs a sample without defects",
+                             fix="add --defect-rate 0 (and no --geometry-defects, --unnoded-sheet-edges)")
+        from .sample.sheet_files import write_sheet_files
+        files = write_sheet_files(res.gpkg, args.sheet_files, register_csv=res.register_csv)
+        print(f"  sheet files: {len(files.files)} in {files.folder}  (defects listed in {files.key_csv})")
+    return 0
+
+
+def _load(args) -> int:
+    from .loader import LoadRequest, load_sheets
+    if args.provinces:
+        from .loader_crs import province_table
+        for code, name, meridian, epsg in province_table():
+            print(f"{code}  {meridian:>8}  EPSG:{epsg}  {name}")
+        return 0
+    if not args.inputs or not args.out:
+        raise InputError("load needs folders or files and --out", fix="e.g. load SHEETS_FOLDER --out commune.gpkg")
+    req = LoadRequest(inputs=args.inputs, out=args.out, commune=args.commune, crs=args.crs,
+                      province=args.province, encoding=args.encoding, scale=args.scale, levels=args.levels,
+                      name_patterns=args.name_pattern, reproject=args.reproject, user=args.user)
+    s = load_sheets(req, ConsoleProgress(args.quiet))
+    for note in s.notes:
+        print(f"note: {note}")
+    seconds = s.timings.get("total", 0.0)
+    print(f"files {s.files}: loaded {s.files_loaded}, unreadable {s.unreadable}")
+    print(f"parcels {s.parcels} on {s.sheets} sheets; legacy text converted: {s.converted} value(s); CRS {s.crs}")
+    bad = s.report[s.report["status"] != "ok"]
+    for row in bad.itertuples():
+        detail = row.errors or row.warnings or f"{row.flags} flag(s)"
+        print(f"  {row.status:10} {row.file}: {detail}")
+    print(f"flags {sum(s.flags_by_code.values())}:")
+    for code, n in sorted(s.flags_by_code.items(), key=lambda kv: -kv[1]):
+        print(f"  {code:24} {n}")
+    rate = s.parcels / seconds if seconds else 0.0
+    print(f"written: {s.out} (layers parcels, sheets, load_report, flags) in {seconds:.1f} s "
+          f"({rate:.0f} parcels/s)")
     return 0
 
 

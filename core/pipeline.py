@@ -244,7 +244,8 @@ def _no_pairs() -> pd.DataFrame:
 def resolve_checks(checks, has_register: bool) -> set:
     """The codes a run looks for: named codes and groups; by default every check the
     inputs allow (register checks only with a register)."""
-    everything = set(cat.codes())
+    # load codes belong to the loader's runs: a check neither looks for them nor closes them
+    everything = set(cat.codes("register")) | set(cat.codes("topology"))
     if not checks:
         return everything if has_register else set(cat.codes("topology")) | MAP_SIDE_CODES
     out = set()
@@ -257,7 +258,10 @@ def resolve_checks(checks, has_register: bool) -> set:
                 out |= everything if has_register else set(cat.codes("topology")) | MAP_SIDE_CODES
             elif name.lower() in ("register", "topology"):
                 out |= set(cat.codes(name.lower()))
-            elif name.upper() in everything:
+            elif name.upper() in everything or name.upper() in cat.codes("load"):
+                if name.upper() in cat.codes("load"):
+                    raise InputError(f"{name.upper()} is found when sheets are loaded, not by a check",
+                                     fix="run `python -m cadastre_cleaner load` (or Load cadastral sheets)")
                 out.add(name.upper())
             else:
                 raise InputError(f"unknown check '{name}'",

@@ -7,11 +7,13 @@ from qgis.PyQt.QtGui import QIcon
 from .check_topology import CheckTopologyAlgorithm
 from .export_report import ExportReportAlgorithm
 from .fix_topology import FixTopologyAlgorithm
+from .load_sheets import LoadSheetsAlgorithm
 from .reconcile_register import ReconcileRegisterAlgorithm
 
 ICON_PATH = str(Path(__file__).resolve().parent.parent / "resources" / "icon.svg")
 
 ALGORITHMS = (
+    LoadSheetsAlgorithm,
     ReconcileRegisterAlgorithm,
     CheckTopologyAlgorithm,
     FixTopologyAlgorithm,
