@@ -110,6 +110,11 @@
       <translation>Diện tích chênh lệch vượt sai số cho phép</translation>
     </message>
     <message>
+      <location filename="../core/catalogue.py" line="190" />
+      <source>Boundary line closes no parcel</source>
+      <translation>Đường ranh giới thửa không khép kín thửa nào</translation>
+    </message>
+    <message>
       <location filename="../core/catalogue.py" line="90" />
       <source>Citizen ID invalid</source>
       <translation>Số CCCD không hợp lệ</translation>
@@ -123,6 +128,11 @@
       <location filename="../core/catalogue.py" line="81" />
       <source>Commune code unknown</source>
       <translation>Mã xã không có trong danh mục</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="176" />
+      <source>Coordinate system doubtful</source>
+      <translation>Hệ tọa độ đáng ngờ</translation>
     </message>
     <message>
       <location filename="../core/catalogue.py" line="127" />
@@ -285,6 +295,11 @@
       <translation>Thửa {sheet}/{parcel} và thửa {other} chồng đè nhau {area} m² (rộng {width} m, sai số cho phép {tol} m).</translation>
     </message>
     <message>
+      <location filename="../core/catalogue.py" line="180" />
+      <source>Polygon without a parcel number</source>
+      <translation>Vùng không có số thửa</translation>
+    </message>
+    <message>
       <location filename="../core/catalogue.py" line="47" />
       <source>Register row without a parcel</source>
       <translation>Dòng sổ mục kê không có thửa trên bản đồ</translation>
@@ -315,9 +330,24 @@
       <translation>Vùng thửa bị trùng lặp</translation>
     </message>
     <message>
+      <location filename="../core/catalogue.py" line="185" />
+      <source>Several parcel numbers in one polygon</source>
+      <translation>Nhiều số thửa trong một vùng</translation>
+    </message>
+    <message>
       <location filename="../core/catalogue.py" line="152" />
       <source>Shared boundary not noded</source>
       <translation>Ranh giới chung chưa bắt điểm</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="168" />
+      <source>Sheet file cannot be read</source>
+      <translation>Không đọc được tệp tờ bản đồ</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="172" />
+      <source>Sheet number sources disagree</source>
+      <translation>Các nguồn xác định số tờ không thống nhất</translation>
     </message>
     <message>
       <location filename="../core/catalogue.py" line="63" />
@@ -328,6 +358,21 @@
       <location filename="../core/catalogue.py" line="39" />
       <source>Sheet or parcel number missing</source>
       <translation>Thiếu số tờ hoặc số thửa</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="191" />
+      <source>Sheet {sheet} ({file}): a boundary line of {length} m {how} (at {where}).</source>
+      <translation>Tờ {sheet} ({file}): đường ranh giới thửa dài {length} m {how} (tại {where}).</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="186" />
+      <source>Sheet {sheet} ({file}): the polygon at {where} holds {count} parcel numbers ({numbers}); {used} was used.</source>
+      <translation>Tờ {sheet} ({file}): vùng tại {where} chứa {count} số thửa ({numbers}); đã dùng số thửa {used}.</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="181" />
+      <source>Sheet {sheet} ({file}): the polygon of {area} m² at {where}, closed by the boundary lines, holds no parcel-number label (level/layer {levels}).</source>
+      <translation>Tờ {sheet} ({file}): vùng {area} m² tại {where}, khép kín bởi các đường ranh giới thửa, không chứa nhãn (chữ ghi chú) số thửa nào (level/lớp {levels}).</translation>
     </message>
     <message>
       <location filename="../core/catalogue.py" line="99" />
@@ -348,6 +393,21 @@
       <location filename="../core/catalogue.py" line="103" />
       <source>Value cannot be read</source>
       <translation>Giá trị không đọc được</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="169" />
+      <source>{file} cannot be read: {reason}. Nothing was loaded from it.</source>
+      <translation>Không đọc được {file}: {reason}. Chưa nạp dữ liệu nào từ tệp này.</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="177" />
+      <source>{file}: {problem}.</source>
+      <translation>{file}: {problem}.</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="173" />
+      <source>{file}: {what}; sheet {used} was used ({source}).</source>
+      <translation>{file}: {what}; đã dùng số tờ {used} ({source}).</translation>
     </message>
     <message>
       <location filename="../core/catalogue.py" line="82" />
@@ -831,22 +891,22 @@
   <context>
     <name>FlagsLayer</name>
     <message>
-      <location filename="../ui/flags_layer.py" line="34" />
+      <location filename="../ui/flags_layer.py" line="35" />
       <source>Error</source>
       <translation>Lỗi</translation>
     </message>
     <message>
-      <location filename="../ui/flags_layer.py" line="49" />
+      <location filename="../ui/flags_layer.py" line="50" />
       <source>Flags</source>
       <translation>Cờ lỗi</translation>
     </message>
     <message>
-      <location filename="../ui/flags_layer.py" line="36" />
+      <location filename="../ui/flags_layer.py" line="37" />
       <source>Info</source>
       <translation>Thông tin</translation>
     </message>
     <message>
-      <location filename="../ui/flags_layer.py" line="35" />
+      <location filename="../ui/flags_layer.py" line="36" />
       <source>Warning</source>
       <translation>Cảnh báo</translation>
     </message>
@@ -925,6 +985,129 @@
     </message>
   </context>
   <context>
+    <name>LoadSheetsAlgorithm</name>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="87" />
+      <source>&lt;p&gt;Reads a commune's map sheets — one file per sheet: shapefile, GeoPackage, MapInfo, GML, or DXF / DGN v7 drawings — and writes one GeoPackage whose &lt;b&gt;parcels&lt;/b&gt; layer goes straight into the checks. Sources are only read.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Drawings&lt;/b&gt;: parcels are built from the boundary lines (level 10) and take their number, land use and area from the text labels inside them (levels 13, 2, 4); give a JSON level mapping for other levels or DXF layer names.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Sheet number&lt;/b&gt;: from a sheet field, else the file name (To_12, T12, BD12, 12, Tờ 12, TĐ03-2014, a Circular 25 code). &lt;b&gt;Commune&lt;/b&gt;: a field, else the commune given here, else a 5-digit folder name.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output&lt;/b&gt;: layers parcels, sheets (frames), load_report (one row per file) and the flags below, in the same file.&lt;/p&gt;&lt;ul&gt;</source>
+      <translation>&lt;p&gt;Đọc các tờ bản đồ của một xã — mỗi tờ bản đồ một tệp: shapefile, GeoPackage, MapInfo, GML, hoặc bản vẽ DXF / DGN v7 — và ghi ra một tệp GeoPackage có lớp &lt;b&gt;parcels&lt;/b&gt; dùng được ngay cho các phép kiểm tra. Các tệp nguồn chỉ được đọc, không bị sửa đổi.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Bản vẽ&lt;/b&gt;: thửa đất được tạo từ các đường ranh giới thửa (level 10) và lấy số thửa, loại đất, diện tích từ các nhãn (chữ ghi chú) nằm bên trong thửa (level 13, 2, 4); với các level (lớp) khác hoặc tên layer DXF, hãy cung cấp tệp JSON ánh xạ level.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Số tờ&lt;/b&gt;: lấy từ trường số tờ, nếu không có thì từ tên tệp (To_12, T12, BD12, 12, Tờ 12, TĐ03-2014, mã theo Thông tư 25). &lt;b&gt;Xã&lt;/b&gt;: lấy từ trường mã xã, nếu không có thì theo mã xã nhập ở đây, nếu vẫn không có thì theo tên thư mục gồm 5 chữ số.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Kết quả&lt;/b&gt;: các lớp parcels, sheets (khung tờ bản đồ), load_report (mỗi tệp một dòng) và các cờ lỗi dưới đây, trong cùng một tệp.&lt;/p&gt;&lt;ul&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="157" />
+      <source>Cancelled: nothing was written.</source>
+      <translation>Đã hủy: chưa ghi dữ liệu nào.</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="107" />
+      <source>Commune code (when neither a field nor the folder name says)</source>
+      <translation>Mã xã (khi không có trường mã xã và tên thư mục cũng không cho biết)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="75" />
+      <source>Data preparation</source>
+      <translation>Chuẩn bị dữ liệu</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="128" />
+      <source>Files</source>
+      <translation>Số lượng tệp</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="132" />
+      <source>Flags</source>
+      <translation>Cờ lỗi</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="102" />
+      <source>Folder of sheet files (searched with its subfolders)</source>
+      <translation>Thư mục chứa các tệp tờ bản đồ (tìm cả trong các thư mục con)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="118" />
+      <source>From the files</source>
+      <translation>Lấy từ các tệp</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="127" />
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="141" />
+      <source>Give a folder of sheet files, or the files.</source>
+      <translation>Hãy chọn thư mục chứa các tệp tờ bản đồ, hoặc chọn các tệp.</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="131" />
+      <source>Legacy text values converted</source>
+      <translation>Số giá trị chữ đã chuyển từ bảng mã cũ (TCVN3, VNI)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="120" />
+      <source>Level mapping of drawings (JSON)</source>
+      <translation>Ánh xạ level (lớp) của bản vẽ (JSON)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="72" />
+      <source>Load cadastral sheets</source>
+      <translation>Nạp tờ bản đồ địa chính</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="127" />
+      <source>Loaded sheets</source>
+      <translation>Tờ bản đồ đã nạp</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="117" />
+      <source>Map scale (when the files do not say)</source>
+      <translation>Tỷ lệ bản đồ (khi các tệp không ghi tỷ lệ)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="110" />
+      <source>Output CRS (empty: the province's, else what the files declare)</source>
+      <translation>Hệ tọa độ đầu ra (để trống: hệ tọa độ của tỉnh, nếu không có thì hệ tọa độ khai báo trong các tệp)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="130" />
+      <source>Parcels</source>
+      <translation>Số lượng thửa</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="175" />
+      <source>Parcels (loaded)</source>
+      <translation>Thửa đất (đã nạp)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="113" />
+      <source>Province code (its VN-2000 TM-3 zone)</source>
+      <translation>Mã tỉnh (xác định múi chiếu VN-2000 TM-3 theo kinh tuyến trục của tỉnh)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="125" />
+      <source>Reproject files that declare another CRS</source>
+      <translation>Chuyển đổi hệ tọa độ cho các tệp khai báo hệ tọa độ khác</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="105" />
+      <source>Sheet files</source>
+      <translation>Các tệp tờ bản đồ</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="130" />
+      <source>Sheets</source>
+      <translation>Số lượng tờ bản đồ</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="115" />
+      <source>Text encoding</source>
+      <translation>Bảng mã chữ</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="129" />
+      <source>Unreadable files</source>
+      <translation>Số tệp không đọc được</translation>
+    </message>
+  </context>
+  <context>
     <name>MissingDependenciesPlugin</name>
     <message>
       <location filename="../ui/missing_dependencies.py" line="50" />
@@ -965,22 +1148,22 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
   <context>
     <name>Phrases</name>
     <message>
-      <location filename="../core/topology.py" line="769" />
+      <location filename="../core/topology.py" line="777" />
       <source> (a micro gap of {0:.3f} m²)</source>
       <translation> (khe hở rất nhỏ {0:.3f} m²)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="598" />
+      <location filename="../core/topology.py" line="606" />
       <source> (a micro overlap of {0:.3f} m²)</source>
       <translation> (chồng đè rất nhỏ {0:.3f} m²)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="597" />
+      <location filename="../core/topology.py" line="605" />
       <source> (a micro overlap of {0:.3f} m², up to {1:.3f} m off)</source>
       <translation> (chồng đè rất nhỏ {0:.3f} m², lệch tối đa {1:.3f} m)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="650" />
+      <location filename="../core/topology.py" line="658" />
       <source> ({0} parcel pairs along the sheet edge)</source>
       <translation> ({0} cặp thửa dọc theo cạnh tờ bản đồ)</translation>
     </message>
@@ -990,7 +1173,7 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>Bản đồ</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="595" />
+      <location filename="../core/topology.py" line="603" />
       <source>Parcels {0} and {1}</source>
       <translation>Thửa {0} và {1}</translation>
     </message>
@@ -1005,7 +1188,7 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>Dòng {0} của sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="648" />
+      <location filename="../core/topology.py" line="656" />
       <source>Sheets {0} and {1}</source>
       <translation>Tờ {0} và {1}</translation>
     </message>
@@ -1020,7 +1203,7 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>giữa các thửa của</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="275" />
+      <location filename="../core/topology.py" line="283" />
       <source>an empty</source>
       <translation>rỗng</translation>
     </message>
@@ -1030,7 +1213,7 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>mã đã lỗi thời (danh mục cũ)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="769" />
+      <location filename="../core/topology.py" line="777" />
       <source>apart</source>
       <translation>tách rời</translation>
     </message>
@@ -1040,7 +1223,7 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>lệch dấu thập phân?</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="490" />
+      <location filename="../core/topology.py" line="498" />
       <source>delete one of {0} and {1}</source>
       <translation>xóa một trong hai thửa {0} và {1}</translation>
     </message>
@@ -1050,27 +1233,52 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>xóa dòng {0}: giống hệt dòng {1}</translation>
     </message>
     <message>
+      <location filename="../core/loader.py" line="571" />
+      <source>delete the wrong number label, or draw the missing boundary between the two parcels</source>
+      <translation>xóa nhãn số thửa bị sai, hoặc vẽ bổ sung đường ranh giới thửa còn thiếu giữa hai thửa</translation>
+    </message>
+    <message>
       <location filename="../core/reconcile.py" line="405" />
       <source>digits swapped?</source>
       <translation>đảo chỗ chữ số?</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="649" />
+      <location filename="../core/loader.py" line="577" />
+      <source>ends without closing a parcel</source>
+      <translation>là đường treo (không khép kín), kết thúc mà không khép kín thửa nào</translation>
+    </message>
+    <message>
+      <location filename="../core/topology.py" line="657" />
       <source>exactly on the edges of parcels of the other sheet</source>
       <translation>đúng trên cạnh của các thửa thuộc tờ kia</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="619" />
+      <location filename="../core/topology.py" line="627" />
       <source>exactly on the other's edge</source>
       <translation>đúng trên cạnh của thửa kia</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="480" />
+      <location filename="../core/loader.py" line="587" />
+      <source>extend the line to the boundary it should meet, or delete it</source>
+      <translation>kéo dài đường đến ranh giới mà nó cần nối tới, hoặc xóa đường này</translation>
+    </message>
+    <message>
+      <location filename="../core/loader.py" line="579" />
+      <source>forms a ring that is not a valid polygon</source>
+      <translation>tạo thành vòng khép kín nhưng không phải là vùng hợp lệ</translation>
+    </message>
+    <message>
+      <location filename="../core/loader.py" line="613" />
+      <source>give the right --crs or --province, or fix the file's .prj</source>
+      <translation>chỉ định đúng --crs hoặc --province, hoặc sửa tệp .prj đi kèm tệp dữ liệu</translation>
+    </message>
+    <message>
+      <location filename="../core/topology.py" line="488" />
       <source>give the shared area to {0} (longest shared edge)</source>
       <translation>giao phần chồng đè cho {0} (cạnh chung dài nhất)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="621" />
+      <location filename="../core/topology.py" line="629" />
       <source>insert the vertices (node)</source>
       <translation>chèn thêm đỉnh (bắt điểm)</translation>
     </message>
@@ -1080,32 +1288,32 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>giữ nguyên: thửa này khớp với dòng sổ mục kê mang số thửa đó</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="296" />
+      <location filename="../core/topology.py" line="304" />
       <source>make valid</source>
       <translation>sửa thành hình học hợp lệ</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="400" />
+      <location filename="../core/topology.py" line="408" />
       <source>merge into the neighbour with the longest shared edge</source>
       <translation>gộp vào thửa liền kề có cạnh chung dài nhất</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="746" />
+      <location filename="../core/topology.py" line="754" />
       <source>merge into {0} (longest shared edge)</source>
       <translation>gộp vào {0} (cạnh chung dài nhất)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="596" />
+      <location filename="../core/topology.py" line="604" />
       <source>near the other's edge</source>
       <translation>gần cạnh của thửa kia</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="488" />
+      <location filename="../core/topology.py" line="496" />
       <source>nearly the same</source>
       <translation>gần trùng nhau</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="275" />
+      <location filename="../core/topology.py" line="283" />
       <source>no</source>
       <translation>không có</translation>
     </message>
@@ -1115,12 +1323,12 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>không có số CCCD/CMND</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="653" />
+      <location filename="../core/topology.py" line="661" />
       <source>node the sheet edge (insert the vertices)</source>
       <translation>bắt điểm cạnh tờ bản đồ (chèn thêm đỉnh)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="302" />
+      <location filename="../core/topology.py" line="310" />
       <source>not a polygon but a {0}</source>
       <translation>không phải vùng mà là {0}</translation>
     </message>
@@ -1150,19 +1358,39 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>số thửa</translation>
     </message>
     <message>
+      <location filename="../core/loader.py" line="560" />
+      <source>place the parcel-number text inside it, or remove the line that wrongly splits it</source>
+      <translation>đặt nhãn (chữ ghi chú) số thửa vào bên trong vùng, hoặc xóa đường chia cắt vùng sai</translation>
+    </message>
+    <message>
       <location filename="../core/reconcile.py" line="231" />
       <source>register row {0}: set sheet {1} (the parcel lies on sheet {1})</source>
       <translation>dòng {0} của sổ mục kê: sửa số tờ thành {1} (thửa nằm trên tờ {1})</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="353" />
+      <location filename="../core/topology.py" line="361" />
       <source>remove the repeated vertices</source>
       <translation>xóa các đỉnh lặp</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="382" />
+      <location filename="../core/topology.py" line="390" />
       <source>remove the spike vertex</source>
       <translation>xóa đỉnh gai nhọn</translation>
+    </message>
+    <message>
+      <location filename="../core/loader.py" line="418" />
+      <source>rename the file or correct the sheet field</source>
+      <translation>đổi tên tệp hoặc sửa trường số tờ</translation>
+    </message>
+    <message>
+      <location filename="../core/loader.py" line="638" />
+      <source>rename the file that holds another sheet, or drop the duplicate</source>
+      <translation>đổi tên tệp chứa tờ bản đồ khác, hoặc bỏ tệp trùng lặp</translation>
+    </message>
+    <message>
+      <location filename="../core/loader.py" line="578" />
+      <source>runs inside a parcel without closing one</source>
+      <translation>nằm bên trong một thửa mà không khép kín thửa nào</translation>
     </message>
     <message>
       <location filename="../core/reconcile.py" line="222" />
@@ -1215,12 +1443,12 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>số tờ hoặc số thửa</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="600" />
+      <location filename="../core/topology.py" line="608" />
       <source>snap the shared boundary</source>
       <translation>bắt điểm ranh giới chung</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="320" />
+      <location filename="../core/topology.py" line="328" />
       <source>split into separate parcels</source>
       <translation>tách thành các thửa riêng</translation>
     </message>
@@ -1245,7 +1473,7 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>mã thế kỷ/giới tính và các chữ số năm sinh cho ra năm sinh ở tương lai</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="303" />
+      <location filename="../core/topology.py" line="311" />
       <source>the feature</source>
       <translation>toàn bộ đối tượng</translation>
     </message>
@@ -1255,7 +1483,7 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>3 chữ số đầu không phải là mã tỉnh nơi đăng ký khai sinh</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="488" />
+      <location filename="../core/topology.py" line="496" />
       <source>the same</source>
       <translation>trùng nhau</translation>
     </message>
