@@ -36,7 +36,7 @@ DRIVER_TIMEOUT_S = 60        # the driver gives up (and still reports) after thi
 KILL_AFTER_S = 75            # ...and QGIS is killed after this
 SUGGESTION_CODES = {"SHEET_MISMATCH", "NUMBER_MISMATCH"}
 
-# The throwaway profile: the plugin enabled, English, and nothing that asks a question
+# The throwaway profile: the plugin enabled, the locale chosen, and nothing that asks a question
 # or goes on the network at start or exit.
 QGIS3_INI = """\
 [PythonPlugins]
@@ -44,7 +44,7 @@ cadastre_cleaner=true
 
 [locale]
 overrideFlag=true
-userLocale=en_US
+userLocale={locale}
 
 [qgis]
 checkVersion=false
@@ -63,11 +63,11 @@ settings=false
 """
 
 
-def _profiles(folder: Path) -> Path:
+def _profiles(folder: Path, locale: str = "en_US") -> Path:
     """A profiles folder for `qgis --profiles-path` whose default profile is set up."""
     ini = folder / "profiles" / "default" / "QGIS" / "QGIS3.ini"
     ini.parent.mkdir(parents=True)
-    ini.write_text(QGIS3_INI, encoding="utf-8")
+    ini.write_text(QGIS3_INI.replace("{locale}", locale), encoding="utf-8")
     return folder
 
 
@@ -175,15 +175,21 @@ def _feature_count(gpkg: Path, layer: str) -> int:
         ds = None
 
 
+# the Flags layer's name in each language (ui/flags_layer.py, i18n/)
+FLAGS_LAYER_NAME = {"en_US": "Flags", "vi_VN": "Cờ lỗi"}
+
+
 @pytest.mark.slow
-def test_checks_review_and_apply_a_suggestion_in_the_qgis_desktop(tmp_path):
+@pytest.mark.parametrize("locale", ["en_US", "vi_VN"])
+def test_checks_review_and_apply_a_suggestion_in_the_qgis_desktop(tmp_path, locale):
+    artifacts = ARTIFACTS / locale
     for program, why in ((QGIS_WRAPPER, "run `make venv`: it writes the .venv/bin/qgis wrapper"),
                          (Path("/usr/bin/qgis"), "install Debian's `qgis` (make test does)"),
                          (Path(shutil.which("Xvfb") or "/usr/bin/Xvfb"), "install `xvfb` (make test does)")):
         assert program.exists(), f"{program} is missing: {why}"
     sample = tmp_path / "commune"
     generate_sample(sample, SampleSpec(parcels=2000, geometry_defect_rate=0.01, write_xlsx=False))
-    profiles = _profiles(tmp_path / "qgis-profiles")
+    profiles = _profiles(tmp_path / "qgis-profiles", locale)
     out = tmp_path / "out"
     out.mkdir()
 
@@ -193,11 +199,11 @@ def test_checks_review_and_apply_a_suggestion_in_the_qgis_desktop(tmp_path):
     finally:
         screen.stop()
         # Kept whatever happens: the screenshots, the driver's report and logs.
-        shutil.rmtree(ARTIFACTS, ignore_errors=True)
-        ARTIFACTS.mkdir(parents=True)
+        shutil.rmtree(artifacts, ignore_errors=True)
+        artifacts.mkdir(parents=True)
         for name in ("qgis_main_window.png", "qgis_map_canvas.png", "result.json", "driver.log", "qgis.log"):
             if (out / name).exists():
-                shutil.copy2(out / name, ARTIFACTS / name)
+                shutil.copy2(out / name, artifacts / name)
 
     logs = _logs(out, output)
     assert code is not None, f"QGIS was still running after {KILL_AFTER_S} s and was killed\n{logs}"
@@ -210,7 +216,7 @@ def test_checks_review_and_apply_a_suggestion_in_the_qgis_desktop(tmp_path):
     assert result["parcels"] >= 1800 and result["sheets"] > 1
     assert result["flags"] > 0
     assert result["flags"] == _feature_count(out / "flags.gpkg", "flags")
-    assert result["flags_layer"] == ["Flags"]               # the styled flags layer was added
+    assert result["flags_layer"] == [FLAGS_LAYER_NAME[locale]]   # the styled flags layer, in the user's language
 
     # Apply suggestion: the new value is in the parcel layer's edit buffer, only there,
     # and the flag is fixed in the flags file.
@@ -233,7 +239,7 @@ def test_checks_review_and_apply_a_suggestion_in_the_qgis_desktop(tmp_path):
     window, canvas = Path(result["screenshots"]["main_window"]), Path(result["screenshots"]["map_canvas"])
     for shot in (window, canvas):
         assert shot.stat().st_size > 50_000, f"{shot} is only {shot.stat().st_size} bytes"
-        assert (ARTIFACTS / shot.name).exists()
+        assert (artifacts / shot.name).exists()
     stats = _image_stats(window)
     assert stats["width"] >= 1200 and stats["height"] >= 800, stats
     assert stats["colours"] > 200 and stats["commonest"] < 0.8, stats
