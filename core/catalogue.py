@@ -21,7 +21,7 @@ _CTX = "Catalogue"
 class Check:
     code: str
     severity: str            # default; a flag may carry a milder one (e.g. obsolete vs unknown code)
-    group: str               # "register" (map ↔ register) | "topology" | "load"
+    group: str               # "register" (map ↔ register) | "topology" | "load" | "codes"
     title: str               # short, translatable
     message: str             # template with {named} fields, translatable
     fixes: tuple = field(default_factory=tuple)   # named fix methods the UI/Processing list
@@ -163,6 +163,18 @@ _CHECKS = [
           QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel} spans sheets {parts}; it belongs on "
                                   "sheet {best}, which holds its larger part."),
           ("set_sheet_number",)),
+    # ---- parcel identification codes (core/parcel_codes.py) ------------------------------
+    Check("PARCEL_CODE_DUPLICATE", ERROR, "codes",
+          QT_TRANSLATE_NOOP(_CTX, "Identification code used twice"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel}: identification code {value} is also used "
+                                  "by {count} other parcel(s), e.g. {other}."),
+          ("assign_code",)),
+    Check("PARCEL_CODE_STALE", WARNING, "codes",
+          QT_TRANSLATE_NOOP(_CTX, "Identification code out of date"),
+          QT_TRANSLATE_NOOP(_CTX, "Parcel {sheet}/{parcel}: the stored identification code {stored} is "
+                                  "not the code of its current geometry ({current}): the parcel was "
+                                  "edited since the code was given."),
+          ("assign_code",)),
     # ---- loading sheet files (core/loader.py) ------------------------------------------
     Check("FILE_UNREADABLE", ERROR, "load",
           QT_TRANSLATE_NOOP(_CTX, "Sheet file cannot be read"),

@@ -4,11 +4,14 @@ from pathlib import Path
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .assign_codes import AssignCodesAlgorithm
 from .check_topology import CheckTopologyAlgorithm
 from .export_report import ExportReportAlgorithm
 from .fix_topology import FixTopologyAlgorithm
 from .load_sheets import LoadSheetsAlgorithm
+from .number_parcels import NumberParcelsAlgorithm
 from .reconcile_register import ReconcileRegisterAlgorithm
+from .renumber_merger import RenumberMergerAlgorithm
 
 ICON_PATH = str(Path(__file__).resolve().parent.parent / "resources" / "icon.svg")
 
@@ -17,7 +20,10 @@ ALGORITHMS = (
     ReconcileRegisterAlgorithm,
     CheckTopologyAlgorithm,
     FixTopologyAlgorithm,
+    NumberParcelsAlgorithm,
+    AssignCodesAlgorithm,
     ExportReportAlgorithm,
+    RenumberMergerAlgorithm,
 )
 
 
