@@ -2,6 +2,99 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN" sourcelanguage="en">
   <context>
+    <name>AssignCodesAlgorithm</name>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="59" />
+      <source>&lt;p&gt;Gives every parcel its identification code: the 12-character GeoHash of the WGS84 position (VN-2000 → WGS84 with EPSG's 7 parameters) of a point of the parcel. The point rule is a setting: a point guaranteed inside the parcel (default), or the centroid when it lies inside, else a point inside.&lt;/p&gt;&lt;p&gt;Codes already in the code field are checked first: a code used by two parcels (PARCEL_CODE_DUPLICATE) or a code that is not the code of the parcel's current geometry (PARCEL_CODE_STALE) is reported and listed in table &lt;code&gt;code_flags&lt;/code&gt;.&lt;/p&gt;&lt;p&gt;Writes a &lt;b&gt;copy&lt;/b&gt; (GeoPackage, layer &lt;code&gt;parcels&lt;/code&gt;); the source layer is never modified.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;Gán cho mỗi thửa đất mã định danh thửa đất: chuỗi GeoHash 12 ký tự của vị trí WGS84 (chuyển VN-2000 → WGS84 theo 7 tham số của EPSG) của một điểm thuộc thửa. Quy tắc chọn điểm là một tùy chọn: một điểm chắc chắn nằm trong thửa (mặc định), hoặc trọng tâm nếu trọng tâm nằm trong thửa, nếu không thì một điểm nằm trong thửa.&lt;/p&gt;&lt;p&gt;Các mã đã có trong trường mã được kiểm tra trước: mã được dùng cho hai thửa (PARCEL_CODE_DUPLICATE) hoặc mã không phải là mã của hình học hiện tại của thửa (PARCEL_CODE_STALE) được báo và liệt kê trong bảng &lt;code&gt;code_flags&lt;/code&gt;.&lt;/p&gt;&lt;p&gt;Ghi ra một &lt;b&gt;bản sao&lt;/b&gt; (GeoPackage, lớp &lt;code&gt;parcels&lt;/code&gt;); lớp nguồn không bao giờ bị thay đổi.&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="75" />
+      <source>A point guaranteed inside (point on surface)</source>
+      <translation>Một điểm chắc chắn nằm trong thửa (point on surface)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="47" />
+      <source>Assign identification codes</source>
+      <translation>Gán mã định danh thửa đất</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="100" />
+      <source>Cancelled: nothing was written.</source>
+      <translation>Đã hủy: chưa ghi dữ liệu nào.</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="72" />
+      <source>Code field</source>
+      <translation>Trường mã định danh</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="79" />
+      <source>Codes assigned</source>
+      <translation>Số mã đã gán</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="112" />
+      <source>Codes assigned: {0}</source>
+      <translation>Số mã đã gán: {0}</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="78" />
+      <source>Copy with codes</source>
+      <translation>Bản sao có mã định danh</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="113" />
+      <source>Duplicated codes: {0}</source>
+      <translation>Số mã bị trùng: {0}</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="50" />
+      <source>Fixes</source>
+      <translation>Sửa lỗi</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="78" />
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="114" />
+      <source>Out-of-date codes: {0}</source>
+      <translation>Số mã đã lỗi thời: {0}</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="70" />
+      <source>Parcel layer</source>
+      <translation>Lớp thửa đất</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="119" />
+      <source>Parcels (codes)</source>
+      <translation>Thửa đất (mã định danh)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="80" />
+      <source>Parcels with a duplicated code</source>
+      <translation>Số thửa đất có mã định danh bị trùng</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="81" />
+      <source>Parcels with an out-of-date code</source>
+      <translation>Số thửa đất có mã định danh đã lỗi thời</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="74" />
+      <source>Point of the parcel</source>
+      <translation>Quy tắc chọn điểm của thửa</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/assign_codes.py" line="76" />
+      <source>The centroid when inside, else a point inside</source>
+      <translation>Trọng tâm nếu nằm trong thửa, nếu không thì một điểm nằm trong thửa</translation>
+    </message>
+  </context>
+  <context>
     <name>CadastreCleanerPlugin</name>
     <message>
       <location filename="../plugin.py" line="76" />
@@ -110,7 +203,7 @@
       <translation>Diện tích chênh lệch vượt sai số cho phép</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="190" />
+      <location filename="../core/catalogue.py" line="202" />
       <source>Boundary line closes no parcel</source>
       <translation>Đường ranh giới thửa không khép kín thửa nào</translation>
     </message>
@@ -130,7 +223,7 @@
       <translation>Mã xã không có trong danh mục</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="176" />
+      <location filename="../core/catalogue.py" line="188" />
       <source>Coordinate system doubtful</source>
       <translation>Hệ tọa độ đáng ngờ</translation>
     </message>
@@ -143,6 +236,16 @@
       <location filename="../core/catalogue.py" line="98" />
       <source>Gap in the parcel numbering</source>
       <translation>Khuyết số thửa trong dãy đánh số</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="173" />
+      <source>Identification code out of date</source>
+      <translation>Mã định danh thửa đất đã lỗi thời</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="168" />
+      <source>Identification code used twice</source>
+      <translation>Mã định danh thửa đất bị trùng</translation>
     </message>
     <message>
       <location filename="../core/catalogue.py" line="113" />
@@ -270,6 +373,16 @@
       <translation>Thửa {sheet}/{parcel} nằm trên các tờ {parts}; thửa thuộc tờ {best}, là tờ chứa phần lớn hơn của thửa.</translation>
     </message>
     <message>
+      <location filename="../core/catalogue.py" line="169" />
+      <source>Parcel {sheet}/{parcel}: identification code {value} is also used by {count} other parcel(s), e.g. {other}.</source>
+      <translation>Thửa {sheet}/{parcel}: mã định danh thửa đất {value} cũng được dùng cho {count} thửa khác, ví dụ {other}.</translation>
+    </message>
+    <message>
+      <location filename="../core/catalogue.py" line="174" />
+      <source>Parcel {sheet}/{parcel}: the stored identification code {stored} is not the code of its current geometry ({current}): the parcel was edited since the code was given.</source>
+      <translation>Thửa {sheet}/{parcel}: mã định danh thửa đất đã lưu {stored} không phải là mã của hình học hiện tại ({current}): thửa đã bị chỉnh sửa sau khi được gán mã.</translation>
+    </message>
+    <message>
       <location filename="../core/catalogue.py" line="158" />
       <source>Parcel {sheet}/{parcel}: {outside} m² ({share} %) lies outside every sheet frame.</source>
       <translation>Thửa {sheet}/{parcel}: {outside} m² ({share} %) nằm ngoài mọi khung tờ bản đồ.</translation>
@@ -295,7 +408,7 @@
       <translation>Thửa {sheet}/{parcel} và thửa {other} chồng đè nhau {area} m² (rộng {width} m, sai số cho phép {tol} m).</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="180" />
+      <location filename="../core/catalogue.py" line="192" />
       <source>Polygon without a parcel number</source>
       <translation>Vùng không có số thửa</translation>
     </message>
@@ -330,7 +443,7 @@
       <translation>Vùng thửa bị trùng lặp</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="185" />
+      <location filename="../core/catalogue.py" line="197" />
       <source>Several parcel numbers in one polygon</source>
       <translation>Nhiều số thửa trong một vùng</translation>
     </message>
@@ -340,12 +453,12 @@
       <translation>Ranh giới chung chưa bắt điểm</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="168" />
+      <location filename="../core/catalogue.py" line="180" />
       <source>Sheet file cannot be read</source>
       <translation>Không đọc được tệp tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="172" />
+      <location filename="../core/catalogue.py" line="184" />
       <source>Sheet number sources disagree</source>
       <translation>Các nguồn xác định số tờ không thống nhất</translation>
     </message>
@@ -360,17 +473,17 @@
       <translation>Thiếu số tờ hoặc số thửa</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="191" />
+      <location filename="../core/catalogue.py" line="203" />
       <source>Sheet {sheet} ({file}): a boundary line of {length} m {how} (at {where}).</source>
       <translation>Tờ {sheet} ({file}): đường ranh giới thửa dài {length} m {how} (tại {where}).</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="186" />
+      <location filename="../core/catalogue.py" line="198" />
       <source>Sheet {sheet} ({file}): the polygon at {where} holds {count} parcel numbers ({numbers}); {used} was used.</source>
       <translation>Tờ {sheet} ({file}): vùng tại {where} chứa {count} số thửa ({numbers}); đã dùng số thửa {used}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="181" />
+      <location filename="../core/catalogue.py" line="193" />
       <source>Sheet {sheet} ({file}): the polygon of {area} m² at {where}, closed by the boundary lines, holds no parcel-number label (level/layer {levels}).</source>
       <translation>Tờ {sheet} ({file}): vùng {area} m² tại {where}, khép kín bởi các đường ranh giới thửa, không chứa nhãn (chữ ghi chú) số thửa nào (level/lớp {levels}).</translation>
     </message>
@@ -395,17 +508,17 @@
       <translation>Giá trị không đọc được</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="169" />
+      <location filename="../core/catalogue.py" line="181" />
       <source>{file} cannot be read: {reason}. Nothing was loaded from it.</source>
       <translation>Không đọc được {file}: {reason}. Chưa nạp dữ liệu nào từ tệp này.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="177" />
+      <location filename="../core/catalogue.py" line="189" />
       <source>{file}: {problem}.</source>
       <translation>{file}: {problem}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="173" />
+      <location filename="../core/catalogue.py" line="185" />
       <source>{file}: {what}; sheet {used} was used ({source}).</source>
       <translation>{file}: {what}; đã dùng số tờ {used} ({source}).</translation>
     </message>
@@ -1146,6 +1259,119 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
     </message>
   </context>
   <context>
+    <name>NumberParcelsAlgorithm</name>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="63" />
+      <source>&lt;p&gt;Numbers parcels 1…n on each sheet from the north-west in zig-zag bands: the first band west → east, the next east → west. A parcel belongs to the band holding a point inside it.&lt;/p&gt;&lt;p&gt;Modes: &lt;b&gt;fill missing&lt;/b&gt; numbers only parcels without one, after the sheet's largest number; &lt;b&gt;renumber all&lt;/b&gt; numbers every parcel again; &lt;b&gt;after a split or merge&lt;/b&gt; gives the parcels whose number is missing or used twice on the sheet the sheet's max + 1, max + 2… and keeps the others.&lt;/p&gt;&lt;p&gt;Writes a &lt;b&gt;copy&lt;/b&gt; (GeoPackage: layer &lt;code&gt;parcels&lt;/code&gt;, the previous numbers of renumbered parcels in the old-number field, table &lt;code&gt;renumbering&lt;/code&gt; old → new). The source layer is never modified.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;Đánh số thứ tự thửa theo đường zích zắc từ 1 đến n trên mỗi tờ bản đồ, bắt đầu từ góc tây bắc theo từng dải: dải thứ nhất từ tây sang đông, dải tiếp theo từ đông sang tây. Thửa đất thuộc dải chứa một điểm nằm trong thửa.&lt;/p&gt;&lt;p&gt;Chế độ: &lt;b&gt;bổ sung số còn thiếu&lt;/b&gt; chỉ đánh số cho các thửa chưa có số thửa, tiếp sau số thửa lớn nhất của tờ; &lt;b&gt;đánh số lại toàn bộ&lt;/b&gt; đánh số lại mọi thửa; &lt;b&gt;sau khi tách hoặc hợp thửa&lt;/b&gt; gán cho các thửa thiếu số thửa hoặc bị trùng số thửa trên tờ các số max + 1, max + 2… của tờ và giữ nguyên các thửa khác.&lt;/p&gt;&lt;p&gt;Ghi ra một &lt;b&gt;bản sao&lt;/b&gt; (GeoPackage: lớp &lt;code&gt;parcels&lt;/code&gt;, số thửa cũ của các thửa được đánh số lại ghi trong trường số thửa cũ, bảng &lt;code&gt;renumbering&lt;/code&gt; cũ → mới). Lớp nguồn không bao giờ bị thay đổi.&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="90" />
+      <source>After a split or merge (missing or duplicated numbers take max + 1)</source>
+      <translation>Sau khi tách hoặc hợp thửa (thửa thiếu số hoặc trùng số nhận số max + 1)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="96" />
+      <source>Band height in metres (0: a tenth of the sheet side)</source>
+      <translation>Chiều cao dải, tính bằng mét (0: một phần mười cạnh tờ bản đồ)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="127" />
+      <source>Cancelled: nothing was written.</source>
+      <translation>Đã hủy: chưa ghi dữ liệu nào.</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="89" />
+      <source>Fill missing numbers</source>
+      <translation>Bổ sung số thửa còn thiếu</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="99" />
+      <source>First number</source>
+      <translation>Số thửa bắt đầu</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="54" />
+      <source>Fixes</source>
+      <translation>Sửa lỗi</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="102" />
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="93" />
+      <source>Map scale (for the default band height)</source>
+      <translation>Tỷ lệ bản đồ (để tính chiều cao dải mặc định)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="88" />
+      <source>Mode</source>
+      <translation>Chế độ</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="51" />
+      <source>Number parcels</source>
+      <translation>Đánh số thửa</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="102" />
+      <source>Numbered copy</source>
+      <translation>Bản sao đã đánh số thửa</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="104" />
+      <source>Numbers changed</source>
+      <translation>Số lượng số thửa đã thay đổi</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="83" />
+      <source>Old-number field</source>
+      <translation>Trường số thửa cũ</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="75" />
+      <source>Parcel layer</source>
+      <translation>Lớp thửa đất</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="80" />
+      <source>Parcel number field (empty: found by name)</source>
+      <translation>Trường số thửa (để trống: tìm theo tên trường)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="138" />
+      <source>Parcels (numbered)</source>
+      <translation>Thửa đất (đã đánh số)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="103" />
+      <source>Parcels numbered</source>
+      <translation>Số thửa đất đã được đánh số</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="89" />
+      <source>Renumber all</source>
+      <translation>Đánh số lại toàn bộ</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="122" />
+      <source>Sheet field {0}, number field {1}</source>
+      <translation>Trường số tờ {0}, trường số thửa {1}</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="77" />
+      <source>Sheet number field (empty: found by name)</source>
+      <translation>Trường số tờ (để trống: tìm theo tên trường)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="85" />
+      <source>Sheets to number (comma-separated; empty: all)</source>
+      <translation>Các tờ bản đồ cần đánh số (cách nhau bằng dấu phẩy; để trống: mọi tờ)</translation>
+    </message>
+  </context>
+  <context>
     <name>Phrases</name>
     <message>
       <location filename="../core/topology.py" line="777" />
@@ -1624,6 +1850,114 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <location filename="../processing_provider/reconcile_register.py" line="124" />
       <source>…or register table layer</source>
       <translation>…hoặc lớp bảng sổ mục kê</translation>
+    </message>
+  </context>
+  <context>
+    <name>RenumberMergerAlgorithm</name>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="54" />
+      <source>&lt;p&gt;Gives parcels, sheet frames and the register the commune codes and sheet numbers in force after the 2025 merger, in &lt;b&gt;corrected copies&lt;/b&gt;; the sources are never modified. The old code and sheet number are kept in &lt;code&gt;MAXA_CU&lt;/code&gt; and &lt;code&gt;SHBANDO_CU&lt;/code&gt;; parcel numbers do not change.&lt;/p&gt;&lt;p&gt;Sheet reference table: the commune whose code is kept keeps its sheet numbers; the sheets of the other communes merged into it are numbered on above its highest sheet number, commune by commune in order of old code. Non-numeric sheets (e.g. TĐ03-2014) of those communes keep their text with the old commune code in front (00703_TĐ03-2014). Give the official table (CSV or XLSX with columns old_commune, old_sheet, new_commune, new_sheet) to use it instead; it is checked first.&lt;/p&gt;&lt;p&gt;The GeoPackage holds &lt;code&gt;parcels&lt;/code&gt;, &lt;code&gt;sheets&lt;/code&gt;, the table &lt;code&gt;changes&lt;/code&gt; (every changed row) and the table &lt;code&gt;reference&lt;/code&gt; used.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;Cập nhật cho thửa đất, khung tờ bản đồ và sổ mục kê mã xã và số tờ bản đồ có hiệu lực sau khi sắp xếp, sáp nhập đơn vị hành chính cấp xã (2025), trong các &lt;b&gt;bản sao đã sửa&lt;/b&gt;; dữ liệu nguồn không bao giờ bị thay đổi. Mã xã cũ và số tờ cũ được giữ trong &lt;code&gt;MAXA_CU&lt;/code&gt; và &lt;code&gt;SHBANDO_CU&lt;/code&gt;; số thửa không thay đổi.&lt;/p&gt;&lt;p&gt;Bảng đối chiếu số tờ bản đồ cũ – mới: xã có mã được giữ lại giữ nguyên số tờ của mình; các tờ của những xã khác sáp nhập vào được đánh số tiếp theo sau số tờ lớn nhất của xã đó, lần lượt từng xã theo thứ tự mã xã cũ. Các tờ không đánh số bằng chữ số (ví dụ TĐ03-2014) của những xã này giữ nguyên tên, thêm mã xã cũ ở đầu (00703_TĐ03-2014). Có thể chọn bảng chính thức (CSV hoặc XLSX với các cột old_commune, old_sheet, new_commune, new_sheet) để dùng thay thế; bảng này được kiểm tra trước.&lt;/p&gt;&lt;p&gt;GeoPackage chứa &lt;code&gt;parcels&lt;/code&gt;, &lt;code&gt;sheets&lt;/code&gt;, bảng &lt;code&gt;changes&lt;/code&gt; (mọi dòng đã thay đổi) và bảng &lt;code&gt;reference&lt;/code&gt; đã dùng.&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="87" />
+      <source>CSV (*.csv);;Excel (*.xlsx)</source>
+      <translation>CSV (*.csv);;Excel (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="80" />
+      <source>Commune code of layers without a commune field</source>
+      <translation>Mã xã của các lớp không có trường mã xã</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="82" />
+      <source>Corrected copy</source>
+      <translation>Bản sao đã sửa</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="84" />
+      <source>Corrected register</source>
+      <translation>Sổ mục kê đã sửa</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="110" />
+      <source>Corrected register: {0}</source>
+      <translation>Sổ mục kê đã sửa: {0}</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="84" />
+      <source>Excel (*.xlsx);;CSV (*.csv)</source>
+      <translation>Excel (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="45" />
+      <source>Fixes</source>
+      <translation>Sửa lỗi</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="82" />
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="77" />
+      <source>Official sheet reference table (else built)</source>
+      <translation>Bảng đối chiếu số tờ bản đồ cũ – mới chính thức (nếu không có thì tự lập)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="69" />
+      <source>Parcel layer</source>
+      <translation>Lớp thửa đất</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="115" />
+      <source>Parcels (renumbered)</source>
+      <translation>Thửa đất (đã đánh số lại)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="73" />
+      <source>Register</source>
+      <translation>Sổ mục kê</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="74" />
+      <source>Registers (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.dbf);;All files (*.*)</source>
+      <translation>Sổ mục kê (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.dbf);;Tất cả các tệp (*.*)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="42" />
+      <source>Renumber after the commune merger</source>
+      <translation>Đánh số lại sau khi sắp xếp, sáp nhập đơn vị hành chính cấp xã (2025)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="89" />
+      <source>Rows changed</source>
+      <translation>Số dòng đã thay đổi</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="71" />
+      <source>Sheet frames</source>
+      <translation>Khung tờ bản đồ</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="87" />
+      <source>Sheet reference table used</source>
+      <translation>Bảng đối chiếu số tờ bản đồ cũ – mới đã dùng</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="78" />
+      <source>Tables (*.xlsx *.csv);;All files (*.*)</source>
+      <translation>Bảng (*.xlsx *.csv);;Tất cả các tệp (*.*)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="108" />
+      <source>reference table, {0}: {1} sheets</source>
+      <translation>bảng đối chiếu số tờ bản đồ cũ – mới, {0}: {1} tờ</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="106" />
+      <source>{0}: {1} rows, {2} changed</source>
+      <translation>{0}: {1} dòng, {2} dòng đã thay đổi</translation>
     </message>
   </context>
   <context>
