@@ -19,7 +19,6 @@ PLUGIN_DIR = Path(__file__).resolve().parent
 ICON_PATH = str(PLUGIN_DIR / "resources" / "icon.svg")
 RECONCILE_ALGORITHM = "cadastre_cleaner:reconcile_register"
 LOAD_SHEETS_ALGORITHM = "cadastre_cleaner:load_sheets"
-FIX_TOPOLOGY_ALGORITHM = "cadastre_cleaner:fix_topology"
 MENU_OBJECT_NAME = "CadastreCleanerMenu"
 TOOLBAR_OBJECT_NAME = "CadastreCleanerToolbar"  # QGIS saves toolbar state under this name
 REVIEW_DOCK_OBJECT_NAME = "CadastreCleanerReviewDock"
@@ -47,6 +46,8 @@ class CadastreCleanerPlugin:
         self.actions: list = []
         self.run_checks_dialog = None
         self.review_dock = None
+        self.geometry_dock = None
+        self.codes_dock = None
         self._connections: list = []  # (signal, slot) pairs to disconnect on unload
 
     @staticmethod
@@ -93,13 +94,14 @@ class CadastreCleanerPlugin:
                          self.open_review)
         self._add_action(CORRECT_GEOMETRY_ACTION, _theme_icon("mActionVertexTool.svg"),
                          self.tr("Correct geometry…"),
-                         self.tr("Write a corrected copy of the parcels: overlaps, gaps, slivers, "
-                                 "invalid polygons"),
+                         self.tr("Fix overlaps, gaps, slivers and invalid polygons with a preview, "
+                                 "in the layer's edit buffer"),
                          self.open_correct_geometry)
         self._add_action(PARCEL_CODES_ACTION, _theme_icon("mIconFieldInteger.svg"),
                          self.tr("Parcel codes…"),
-                         self.tr("Parcel codes: arrives with the parcel codes dock"),
-                         None, enabled=False)
+                         self.tr("Number parcels in zig-zag bands, assign identification codes, "
+                                 "follow the progress"),
+                         self.open_parcel_codes)
         self.menu.addSeparator()
         self._add_action(SETTINGS_ACTION, _theme_icon("mActionOptions.svg"), self.tr("Settings…"),
                          self.tr("Default area tolerance factor and map scale"),
@@ -119,11 +121,13 @@ class CadastreCleanerPlugin:
         self._connections = []
         if self.run_checks_dialog is not None:
             self._drop_run_checks_dialog()
-        if self.review_dock is not None:
-            dock, self.review_dock = self.review_dock, None
-            dock.unload()   # lets go of the parcel layers' signals
-            self.iface.removeDockWidget(dock)
-            dock.deleteLater()
+        for name in ("review_dock", "geometry_dock", "codes_dock"):
+            dock = getattr(self, name)
+            if dock is not None:
+                setattr(self, name, None)
+                dock.unload()   # lets go of the parcel layers' signals, rubber bands, previews
+                self.iface.removeDockWidget(dock)
+                dock.deleteLater()
         if self.menu is not None:
             self.iface.vectorMenu().removeAction(self.menu.menuAction())
             self.menu.deleteLater()
@@ -150,7 +154,43 @@ class CadastreCleanerPlugin:
         self._open_algorithm_dialog(LOAD_SHEETS_ALGORITHM)
 
     def open_correct_geometry(self) -> None:
-        self._open_algorithm_dialog(FIX_TOPOLOGY_ALGORITHM)
+        """The correct-geometry dock on the project's flags and parcel layer."""
+        from .ui.geometry_dock import GeometryDock
+
+        if self.geometry_dock is None:
+            self.geometry_dock = GeometryDock(self.iface, self.iface.mainWindow())
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.geometry_dock)
+        self.geometry_dock.show()
+        self.geometry_dock.raise_()
+        flags_path, layer = self._project_flags_file(), self._project_parcels_layer()
+        if flags_path and layer is not None:
+            try:
+                self.geometry_dock.load(flags_path, layer)
+            except InputError as err:
+                self.iface.messageBar().pushMessage(self.tr("Cadastre Cleaner"), err.one_line(),
+                                                    Qgis.MessageLevel.Critical, 0)
+        else:
+            self.iface.messageBar().pushMessage(
+                self.tr("Cadastre Cleaner"),
+                self.tr("Run the checks first: the dock lists the geometry flags of the project's "
+                        "Flags layer (Fix topology in Processing writes a corrected copy instead)."),
+                Qgis.MessageLevel.Info, 8)
+
+    def open_parcel_codes(self) -> None:
+        """The parcel codes dock on the active (or the project's parcel) layer."""
+        from .ui.codes_dock import CodesDock
+
+        if self.codes_dock is None:
+            self.codes_dock = CodesDock(self.iface, self.iface.mainWindow())
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.codes_dock)
+        self.codes_dock.show()
+        self.codes_dock.raise_()
+        layer = self._project_parcels_layer() or self.iface.activeLayer()
+        if layer is not None:
+            self.codes_dock.set_layer(layer)
+        flags_path = self._project_flags_file()
+        if flags_path:
+            self.codes_dock.load_progress(flags_path)
 
     def open_run_checks(self) -> None:
         """Show the Run checks dialog (non-modal), fresh from the project's saved choices

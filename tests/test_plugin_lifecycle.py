@@ -19,7 +19,6 @@ import cadastre_cleaner
 from cadastre_cleaner import classFactory
 from cadastre_cleaner.core import progress
 from cadastre_cleaner.plugin import (
-    FIX_TOPOLOGY_ALGORITHM,
     LOAD_SHEETS_ALGORITHM,
     MENU_OBJECT_NAME,
     RECONCILE_ALGORITHM,
@@ -198,16 +197,30 @@ def test_init_gui_adds_menu_toolbar_and_provider_and_unload_removes_them(qgis_if
         assert plugin.actions == []
 
 
-def test_actions_not_yet_available_are_disabled_with_a_reason(qgis_iface, vector_menu):
+def test_every_action_is_available(qgis_iface, vector_menu):
     plugin = classFactory(qgis_iface)
     plugin.initGui()
     try:
-        assert _action(vector_menu, "Load sheets…").isEnabled()      # the loader exists now
-        codes = _action(vector_menu, "Parcel codes…")
-        assert not codes.isEnabled() and "arrives with" in codes.toolTip()
-        assert _action(vector_menu, "Run checks…").isEnabled()
+        for text in MENU_TEXTS:
+            assert _action(vector_menu, text).isEnabled(), text
     finally:
         plugin.unload()
+
+
+def test_the_docks_open_from_the_menu_and_go_with_unload(qgis_iface, vector_menu, qgis_new_project):
+    plugin = classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        _action(vector_menu, "Correct geometry…").trigger()
+        _action(vector_menu, "Parcel codes…").trigger()
+        assert plugin.geometry_dock.objectName() == "CadastreCleanerGeometryDock"
+        assert plugin.codes_dock.objectName() == "CadastreCleanerCodesDock"
+        geometry, codes = plugin.geometry_dock, plugin.codes_dock
+    finally:
+        plugin.unload()
+    assert plugin.geometry_dock is None and plugin.codes_dock is None
+    docked = [d for d in qgis_iface.mainWindow().findChildren(type(geometry)) if d.isVisible()]
+    assert geometry not in docked and codes not in docked
 
 
 def test_init_gui_twice_adds_one_menu(qgis_iface, vector_menu):
@@ -234,10 +247,9 @@ def test_processing_actions_open_their_algorithm_dialogs(qgis_iface, vector_menu
         load_sheets = _action(vector_menu, "Load sheets…")
         assert load_sheets.isEnabled()
         load_sheets.trigger()
-        _action(vector_menu, "Correct geometry…").trigger()
     finally:
         plugin.unload()
-    assert opened == [LOAD_SHEETS_ALGORITHM, FIX_TOPOLOGY_ALGORITHM]
+    assert opened == [LOAD_SHEETS_ALGORITHM]
 
 
 def test_run_checks_opens_one_non_modal_dialog(qgis_iface, vector_menu, qgis_new_project):
