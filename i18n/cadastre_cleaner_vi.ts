@@ -97,52 +97,57 @@
   <context>
     <name>CadastreCleanerPlugin</name>
     <message>
-      <location filename="../plugin.py" line="76" />
+      <location filename="../plugin.py" line="77" />
       <source>&amp;Cadastre Cleaner</source>
       <translation>&amp;Cadastre Cleaner</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="79" />
+      <location filename="../plugin.py" line="80" />
       <source>Cadastre Cleaner</source>
       <translation>Cadastre Cleaner</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="89" />
+      <location filename="../plugin.py" line="90" />
       <source>Check the parcel map's topology and match it with the land register</source>
       <translation>Kiểm tra topology của bản đồ thửa đất và đối chiếu với sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="95" />
+      <location filename="../plugin.py" line="96" />
       <source>Correct geometry…</source>
       <translation>Sửa hình học…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="105" />
+      <location filename="../plugin.py" line="107" />
       <source>Default area tolerance factor and map scale</source>
       <translation>Hệ số sai số diện tích và tỷ lệ bản đồ mặc định</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="92" />
+      <location filename="../plugin.py" line="97" />
+      <source>Fix overlaps, gaps, slivers and invalid polygons with a preview, in the layer's edit buffer</source>
+      <translation>Sửa chồng đè, khe hở, thửa vụn và vùng không hợp lệ, có xem trước, trong bộ đệm chỉnh sửa của lớp</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="93" />
       <source>Go through the flags, one by one, and mark them fixed or exceptions</source>
       <translation>Xem lần lượt từng cờ lỗi và đánh dấu là đã sửa hoặc ngoại lệ</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="107" />
+      <location filename="../plugin.py" line="109" />
       <source>Help</source>
       <translation>Trợ giúp</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="86" />
+      <location filename="../plugin.py" line="87" />
       <source>Load sheets: arrives with the loader</source>
       <translation>Nạp tờ bản đồ: sẽ có cùng công cụ nạp tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="84" />
+      <location filename="../plugin.py" line="85" />
       <source>Load sheets…</source>
       <translation>Nạp tờ bản đồ…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="85" />
+      <location filename="../plugin.py" line="86" />
       <source>Load the sheet files of a commune into one parcel layer</source>
       <translation>Nạp các tệp tờ bản đồ của một xã vào một lớp thửa đất</translation>
     </message>
@@ -151,17 +156,21 @@
       <translation type="obsolete">Đối chiếu bản đồ địa chính với sổ mục kê và gắn cờ lỗi cho mọi chỗ không khớp</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="108" />
+      <location filename="../plugin.py" line="102" />
+      <source>Number parcels in zig-zag bands, assign identification codes, follow the progress</source>
+      <translation>Đánh số thứ tự thửa theo đường zích zắc theo từng dải, gán mã định danh thửa đất, theo dõi tiến độ</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="110" />
       <source>Open the Cadastre Cleaner manual</source>
       <translation>Mở tài liệu hướng dẫn Cadastre Cleaner</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="101" />
       <source>Parcel codes: arrives with the parcel codes dock</source>
-      <translation>Mã thửa: sẽ có cùng bảng mã thửa</translation>
+      <translation type="obsolete">Mã thửa: sẽ có cùng bảng mã thửa</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="100" />
+      <location filename="../plugin.py" line="101" />
       <source>Parcel codes…</source>
       <translation>Mã thửa…</translation>
     </message>
@@ -170,24 +179,28 @@
       <translation type="obsolete">Đối chiếu bản đồ với sổ mục kê…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="91" />
+      <location filename="../plugin.py" line="92" />
       <source>Review flags</source>
       <translation>Rà soát cờ lỗi</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="88" />
+      <location filename="../plugin.py" line="89" />
       <source>Run checks…</source>
       <translation>Chạy kiểm tra…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="104" />
+      <location filename="../plugin.py" line="175" />
+      <source>Run the checks first: the dock lists the geometry flags of the project's Flags layer (Fix topology in Processing writes a corrected copy instead).</source>
+      <translation>Hãy chạy kiểm tra trước: bảng này liệt kê các cờ lỗi hình học của lớp Flags trong dự án (công cụ Fix topology trong Processing thì ghi ra một bản sao đã sửa).</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="106" />
       <source>Settings…</source>
       <translation>Thiết lập…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="96" />
       <source>Write a corrected copy of the parcels: overlaps, gaps, slivers, invalid polygons</source>
-      <translation>Ghi bản sao đã sửa của các thửa đất: chồng đè, khe hở, thửa vụn, vùng không hợp lệ</translation>
+      <translation type="obsolete">Ghi bản sao đã sửa của các thửa đất: chồng đè, khe hở, thửa vụn, vùng không hợp lệ</translation>
     </message>
   </context>
   <context>
@@ -688,6 +701,309 @@
     </message>
   </context>
   <context>
+    <name>CodesDock</name>
+    <message>
+      <location filename="../ui/codes_dock.py" line="595" />
+      <source>(all sheets)</source>
+      <translation>(mọi tờ bản đồ)</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="359" />
+      <source>(first {0} shown)</source>
+      <translation>(chỉ hiện {0} dòng đầu)</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="274" />
+      <source>(no sheet)</source>
+      <translation>(không có tờ)</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="117" />
+      <source>After a split or merge</source>
+      <translation>Sau khi tách hoặc gộp thửa</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="148" />
+      <source>All</source>
+      <translation>Tất cả</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="155" />
+      <source>Apply</source>
+      <translation>Áp dụng</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="188" />
+      <source>Assign codes</source>
+      <translation>Gán mã</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="528" />
+      <source>Assign identification codes</source>
+      <translation>Gán mã định danh thửa đất</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="139" />
+      <source>Band height</source>
+      <translation>Chiều cao dải</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="129" />
+      <source>Band height in metres; 0: a tenth of the sheet side at the chosen scale</source>
+      <translation>Chiều cao dải tính bằng mét; 0: một phần mười cạnh tờ bản đồ theo tỷ lệ đã chọn</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="128" />
+      <source>By scale</source>
+      <translation>Theo tỷ lệ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="182" />
+      <source>Centroid when inside</source>
+      <translation>Trọng tâm nếu nằm trong thửa</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="189" />
+      <source>Check codes</source>
+      <translation>Kiểm tra mã</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="510" />
+      <source>Choose the parcel layer first</source>
+      <translation>Hãy chọn lớp thửa đất trước</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="213" />
+      <source>Clean</source>
+      <translation>Sạch lỗi</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="213" />
+      <source>Clean %</source>
+      <translation>% sạch lỗi</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="218" />
+      <source>Clean % over runs</source>
+      <translation>% sạch lỗi qua các lần chạy</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="156" />
+      <source>Clear preview</source>
+      <translation>Xóa xem trước</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="184" />
+      <source>Code field</source>
+      <translation>Trường mã định danh</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="212" />
+      <source>Commune</source>
+      <translation>Xã</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="540" />
+      <source>Could not write the codes into {0}</source>
+      <translation>Không thể ghi mã định danh vào {0}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="459" />
+      <source>Could not write the numbers into {0}</source>
+      <translation>Không thể ghi số thửa vào {0}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="565" />
+      <source>Duplicates: {0}, stale: {1}, without code: {2}</source>
+      <translation>Trùng: {0}, lỗi thời: {1}, chưa có mã: {2}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="116" />
+      <source>Fill missing numbers</source>
+      <translation>Bổ sung số thửa còn thiếu</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="140" />
+      <source>First number</source>
+      <translation>Số thửa bắt đầu</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="213" />
+      <source>Flagged</source>
+      <translation>Có cờ lỗi</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="206" />
+      <source>Flags file (*.gpkg)</source>
+      <translation>Tệp cờ lỗi (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="92" />
+      <source>Identification codes</source>
+      <translation>Mã định danh thửa đất</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="182" />
+      <source>Inner point</source>
+      <translation>Điểm bên trong thửa</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="212" />
+      <source>Matched</source>
+      <translation>Khớp sổ mục kê</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="137" />
+      <source>Mode</source>
+      <translation>Chế độ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="168" />
+      <source>New number</source>
+      <translation>Số thửa mới</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="425" />
+      <source>No number changes</source>
+      <translation>Không có số thửa nào thay đổi</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="86" />
+      <source>No parcel layer</source>
+      <translation>Chưa có lớp thửa đất</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="219" />
+      <source>No runs</source>
+      <translation>Chưa có lần chạy nào</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="150" />
+      <source>None</source>
+      <translation>Bỏ chọn</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="135" />
+      <source>Number field</source>
+      <translation>Trường số thửa</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="91" />
+      <source>Numbering</source>
+      <translation>Đánh số thửa</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="167" />
+      <source>Old number</source>
+      <translation>Số thửa cũ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="136" />
+      <source>Old-number field</source>
+      <translation>Trường số thửa cũ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="65" />
+      <source>Parcel codes</source>
+      <translation>Mã thửa đất</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="248" />
+      <source>Parcel layer: {0}</source>
+      <translation>Lớp thửa đất: {0}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="212" />
+      <source>Parcels</source>
+      <translation>Thửa đất</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="185" />
+      <source>Point rule</source>
+      <translation>Quy tắc chọn điểm</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="154" />
+      <source>Preview</source>
+      <translation>Xem trước</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="366" />
+      <source>Preview numbers</source>
+      <translation>Xem trước số thửa</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="93" />
+      <source>Progress</source>
+      <translation>Tiến độ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="116" />
+      <source>Renumber all</source>
+      <translation>Đánh số lại toàn bộ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="434" />
+      <source>Renumber {0} parcels</source>
+      <translation>Đánh số lại {0} thửa đất</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="138" />
+      <source>Scale</source>
+      <translation>Tỷ lệ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="167" />
+      <source>Sheet</source>
+      <translation>Tờ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="134" />
+      <source>Sheet field</source>
+      <translation>Trường số tờ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="145" />
+      <source>Sheets</source>
+      <translation>Tờ bản đồ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="144" />
+      <source>Sheets to number (checked)</source>
+      <translation>Các tờ bản đồ cần đánh số (đã đánh dấu)</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="428" />
+      <source>The layer {0} cannot be edited</source>
+      <translation>Không thể chỉnh sửa lớp {0}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="469" />
+      <source>The renumbering table could not be written: {0}</source>
+      <translation>Không thể ghi bảng đánh số lại: {0}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="546" />
+      <source>{0} codes written. Duplicates: {1}, stale: {2}</source>
+      <translation>Đã ghi {0} mã. Trùng: {1}, lỗi thời: {2}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="471" />
+      <source>{0} numbers changed (Ctrl+Z undoes); table: {1}</source>
+      <translation>Đã đổi {0} số thửa (Ctrl+Z để hoàn tác); bảng: {1}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="356" />
+      <source>{0} parcels numbered on {1} sheets, {2} numbers change</source>
+      <translation>Đã đánh số {0} thửa đất trên {1} tờ bản đồ, {2} số thửa thay đổi</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="473" />
+      <source>{0} parcels renumbered</source>
+      <translation>Đã đánh số lại {0} thửa đất</translation>
+    </message>
+  </context>
+  <context>
     <name>ExportReportAlgorithm</name>
     <message>
       <location filename="../processing_provider/export_report.py" line="41" />
@@ -1095,6 +1411,314 @@
       <location filename="../ui/flags_model.py" line="28" />
       <source>warning</source>
       <translation>cảnh báo</translation>
+    </message>
+  </context>
+  <context>
+    <name>GeometryDock</name>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="516" />
+      <source>(new parcel)</source>
+      <translation>(thửa mới)</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="262" />
+      <source>All sheets</source>
+      <translation>Mọi tờ bản đồ</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="160" />
+      <source>Apply</source>
+      <translation>Áp dụng</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="593" />
+      <source>Apply these fixes?</source>
+      <translation>Áp dụng các cách sửa này?</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="592" />
+      <source>Apply to all of this kind</source>
+      <translation>Áp dụng cho mọi lỗi cùng loại</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="162" />
+      <source>Apply to all of this kind…</source>
+      <translation>Áp dụng cho mọi lỗi cùng loại…</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="193" />
+      <source>Area after (m²)</source>
+      <translation>Diện tích sau (m²)</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="192" />
+      <source>Area before (m²)</source>
+      <translation>Diện tích trước (m²)</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="395" />
+      <source>Choose a flag and a fix first.</source>
+      <translation>Hãy chọn một cờ lỗi và một cách sửa trước.</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="415" />
+      <source>Choose a flag first.</source>
+      <translation>Hãy chọn một cờ lỗi trước.</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="144" />
+      <source>Code</source>
+      <translation>Mã lỗi</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="112" />
+      <source>Correct geometry</source>
+      <translation>Sửa hình học</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="235" />
+      <source>Delete the duplicate</source>
+      <translation>Xóa bản trùng</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="163" />
+      <source>Fix every open flag of this code in the sheet, in one undo step</source>
+      <translation>Sửa mọi cờ lỗi còn mở có mã này trong tờ bản đồ, trong một bước hoàn tác</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="581" />
+      <source>Fix {code} {key}</source>
+      <translation>Sửa {code} {key}</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="579" />
+      <source>Fix {n} {code} flag(s)</source>
+      <translation>Sửa {n} cờ lỗi {code}</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="625" />
+      <source>Fixed in the edit buffer ({what})</source>
+      <translation>Đã sửa trong bộ đệm chỉnh sửa ({what})</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="223" />
+      <source>Give the overlap by the register area</source>
+      <translation>Giao phần chồng đè theo diện tích trong sổ mục kê</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="224" />
+      <source>Give the overlap to the first parcel (a)</source>
+      <translation>Giao phần chồng đè cho thửa thứ nhất (a)</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="222" />
+      <source>Give the overlap to the parcel with the longest shared edge</source>
+      <translation>Giao phần chồng đè cho thửa có cạnh chung dài nhất</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="225" />
+      <source>Give the overlap to the second parcel (b)</source>
+      <translation>Giao phần chồng đè cho thửa thứ hai (b)</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="156" />
+      <source>How to fix the chosen flag</source>
+      <translation>Cách sửa cờ lỗi đã chọn</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="651" />
+      <source>Layer {layer} cannot be edited.</source>
+      <translation>Không thể chỉnh sửa lớp {layer}.</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="663" />
+      <source>Layer {layer} refused the change.</source>
+      <translation>Lớp {layer} không chấp nhận thay đổi.</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="228" />
+      <source>Make the gap a new parcel</source>
+      <translation>Biến khe hở thành thửa mới</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="231" />
+      <source>Make the geometry valid</source>
+      <translation>Làm cho hình học hợp lệ</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="230" />
+      <source>Merge into the largest neighbour</source>
+      <translation>Gộp vào thửa liền kề lớn nhất</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="229" />
+      <source>Merge into the neighbour with the longest shared edge</source>
+      <translation>Gộp vào thửa liền kề có cạnh chung dài nhất</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="226" />
+      <source>Merge the gap into the neighbour with the longest edge</source>
+      <translation>Gộp khe hở vào thửa liền kề có cạnh chung dài nhất</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="145" />
+      <source>Message</source>
+      <translation>Nội dung</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="430" />
+      <source>None of the {n} flags can be fixed this way.</source>
+      <translation>Không có cờ lỗi nào trong {n} cờ lỗi sửa được theo cách này.</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="463" />
+      <source>Nothing to snap within {tol} m.</source>
+      <translation>Không có gì để bắt điểm trong phạm vi {tol} m.</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="144" />
+      <source>Parcel</source>
+      <translation>Thửa</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="158" />
+      <source>Preview</source>
+      <translation>Xem trước</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="178" />
+      <source>Preview snap</source>
+      <translation>Xem trước bắt điểm</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="623" />
+      <source>Re-check failed: {error}</source>
+      <translation>Kiểm tra lại thất bại: {error}</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="234" />
+      <source>Remove repeated vertices</source>
+      <translation>Xóa các đỉnh lặp</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="233" />
+      <source>Remove the spike</source>
+      <translation>Xóa gai nhọn</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="447" />
+      <source>Select the parcels to snap first.</source>
+      <translation>Hãy chọn các thửa đất cần bắt điểm trước.</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="263" />
+      <source>Selected parcels</source>
+      <translation>Các thửa đã chọn</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="144" />
+      <source>Sheet</source>
+      <translation>Tờ</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="265" />
+      <source>Sheet {sheet}</source>
+      <translation>Tờ {sheet}</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="179" />
+      <source>Show how the selected parcels and their neighbours would snap</source>
+      <translation>Hiện cách các thửa đã chọn và các thửa liền kề sẽ được bắt điểm</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="159" />
+      <source>Show the fix on the map without changing anything</source>
+      <translation>Hiện cách sửa trên bản đồ mà không thay đổi gì</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="139" />
+      <source>Show the geometry flags of this sheet, or of the selected parcels</source>
+      <translation>Hiện các cờ lỗi hình học của tờ bản đồ này, hoặc của các thửa đã chọn</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="181" />
+      <source>Snap selection</source>
+      <translation>Bắt điểm vùng chọn</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="182" />
+      <source>Snap the selected parcels and their neighbours onto each other (one undo step)</source>
+      <translation>Bắt điểm các thửa đã chọn và các thửa liền kề vào nhau (một bước hoàn tác)</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="232" />
+      <source>Snap the shared boundary</source>
+      <translation>Bắt điểm ranh giới chung</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="577" />
+      <source>Snap {n} parcel(s)</source>
+      <translation>Bắt điểm {n} thửa</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="184" />
+      <source>Snap:</source>
+      <translation>Bắt điểm:</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="467" />
+      <source>Snapping moves {n} parcel(s), {area:.4f} m² moved. {notes}</source>
+      <translation>Bắt điểm làm dịch chuyển {n} thửa, {area:.4f} m² bị dịch chuyển. {notes}</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="176" />
+      <source>Snapping tolerance (default: the positional accuracy of the map scale)</source>
+      <translation>Sai số bắt điểm (mặc định: độ chính xác vị trí theo tỷ lệ bản đồ)</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="227" />
+      <source>Split the gap between its neighbours</source>
+      <translation>Chia khe hở cho các thửa liền kề</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="400" />
+      <source>This fix cannot be made: {reason}</source>
+      <translation>Không thể thực hiện cách sửa này: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="161" />
+      <source>Write the fix into the layer's edit buffer (Ctrl+Z undoes it)</source>
+      <translation>Ghi cách sửa vào bộ đệm chỉnh sửa của lớp (Ctrl+Z để hoàn tác)</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="436" />
+      <source>{code}: {done} of {n} flags fixed by this method ({failed} cannot be); {parcels} parcel(s) change, {added} new, {removed} removed; {area:.2f} m² moved in total.</source>
+      <translation>{code}: đã sửa {done} trong {n} cờ lỗi bằng cách này ({failed} không sửa được); {parcels} thửa thay đổi, {added} thửa mới, {removed} thửa bị xóa; tổng cộng {area:.2f} m² được dịch chuyển.</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="640" />
+      <source>{n} flag(s) still found after the fix stay open.</source>
+      <translation>{n} cờ lỗi vẫn còn phát hiện sau khi sửa nên vẫn để mở.</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="404" />
+      <source>{n} parcel(s) change, {area:.2f} m² moved. {notes}</source>
+      <translation>{n} thửa thay đổi, {area:.2f} m² được dịch chuyển. {notes}</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="518" />
+      <source>{parcel} (removed)</source>
+      <translation>{parcel} (đã xóa)</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="637" />
+      <source>{text}: done; {fixed} flag(s) fixed. Save the layer's edits to keep the change; Ctrl+Z undoes it.</source>
+      <translation>{text}: xong; đã sửa {fixed} cờ lỗi. Hãy lưu chỉnh sửa của lớp để giữ thay đổi; Ctrl+Z để hoàn tác.</translation>
+    </message>
+    <message>
+      <location filename="../ui/geometry_dock.py" line="193" />
+      <source>Δ (m²)</source>
+      <translation>Δ (m²)</translation>
     </message>
   </context>
   <context>
