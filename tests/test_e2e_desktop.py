@@ -5,7 +5,9 @@ plugin, .venv's packages, Shapely's GEOS preloaded) on a virtual X screen with a
 throwaway profile, and lets tests/e2e/drive_plugin.py work the plugin as a user
 would: load a generated 2 000-parcel commune, Run checks from the plugin's menu
 action, step through the review dock to a flag with a map suggestion, click Apply
-suggestion, screenshot the main window and the map. The driver reports in
+suggestion, screenshot the main window and the map; then (issue #6) fix an overlap
+from the Correct geometry dock and renumber one sheet from the Parcel codes dock,
+screenshotting each dock in use. The driver reports in
 result.json; this test checks that report, the files and the screenshots, which are
 kept in build/test-artifacts/e2e_desktop/.
 
@@ -201,7 +203,8 @@ def test_checks_review_and_apply_a_suggestion_in_the_qgis_desktop(tmp_path, loca
         # Kept whatever happens: the screenshots, the driver's report and logs.
         shutil.rmtree(artifacts, ignore_errors=True)
         artifacts.mkdir(parents=True)
-        for name in ("qgis_main_window.png", "qgis_map_canvas.png", "result.json", "driver.log", "qgis.log"):
+        for name in ("qgis_main_window.png", "qgis_map_canvas.png", "geometry_dock.png", "codes_dock.png",
+                     "renumbering.csv", "result.json", "driver.log", "qgis.log"):
             if (out / name).exists():
                 shutil.copy2(out / name, artifacts / name)
 
@@ -246,4 +249,40 @@ def test_checks_review_and_apply_a_suggestion_in_the_qgis_desktop(tmp_path, loca
     stats = _image_stats(canvas)
     assert stats["width"] >= 400 and stats["height"] >= 400, stats
     assert stats["colours"] > 50 and stats["commonest"] < 0.99 and stats["white"] < 0.5, stats
+
+    # Issue #6, Correct geometry: an OVERLAP flag previewed (area table filled) and fixed
+    # from the dock: one more undo step, the flag fixed in the flags file.
+    geometry = result["geometry"]
+    assert result["geometry_flags"].get("OVERLAP", 0) >= 1, result["geometry_flags"]
+    assert geometry["area_rows"] and all(len(row) == 4 for row in geometry["area_rows"]), geometry
+    assert geometry["undo_after"] == geometry["undo_before"] + 1 == 2, geometry
+    assert "OVERLAP" in geometry["undo_text"], geometry
+    assert geometry["status_in_file"] == "fixed" and geometry["last_fixed"] == [geometry["flag_fid"]], geometry
+    assert geometry["layer_modified"] and geometry["changed_geometries"], geometry
+
+    # Issue #6, Parcel codes: one sheet renumbered (renumber_all): preview layer, one more
+    # undo step, numbers changed on that sheet only.
+    codes = result["codes"]
+    assert codes["mode"] == "renumber_all"
+    assert codes["preview_layer"] in codes["layers"] and codes["preview_labels"] > 0, codes
+    if locale == "en_US":
+        assert codes["preview_layer"] == "Preview numbers"
+    assert codes["changes_rows"] > 0 and codes["counts"]["changed"] > 0, codes
+    assert codes["applied"] == codes["numbers_changed"] == codes["counts"]["changed"], codes
+    assert codes["other_sheets_changed"] == [], codes
+    assert codes["undo_after"] == codes["undo_before"] + 1 == 3, codes
+    assert codes["csv"]
+    # ...and the final rollback dropped every edit.
+    assert result["after_rollback_extra"] == {"undo_stack": 0, "geometry_flag_status": "open"}, \
+        result["after_rollback_extra"]
+
+    # The docks' screenshots: the main window with each dock in use, not blank.
+    for key in ("geometry_dock", "codes_dock"):
+        shot = Path(result["screenshots"][key])
+        assert shot.name == f"{key}.png"
+        assert shot.stat().st_size > 50_000, f"{shot} is only {shot.stat().st_size} bytes"
+        assert (artifacts / shot.name).exists()
+        stats = _image_stats(shot)
+        assert stats["width"] >= 1200 and stats["height"] >= 800, (key, stats)
+        assert stats["colours"] > 200 and stats["commonest"] < 0.8, (key, stats)
     assert seconds < KILL_AFTER_S

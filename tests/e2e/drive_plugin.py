@@ -11,7 +11,13 @@ and sheets; open Run checks through the plugin's action, fill it, click Run; wai
 `checksFinished`; find the review dock and its flags; filter to the codes with map
 suggestions and step with next_flag() to the first one Apply suggestion can write;
 click Apply suggestion; check the edit buffer and the flags file; screenshot the main
-window and the map canvas; roll the edits back; write result.json; quit QGIS.
+window and the map canvas. Then (issue #6) open Correct geometry through its action,
+pick an OVERLAP flag, click Preview (area table filled) and Apply (one more undo step,
+the flag fixed in the flags file), screenshot the window with that dock; open Parcel
+codes through its action, check one sheet, renumber_all with a band height that changes
+numbers, click Preview (the "Preview numbers" layer), screenshot, apply (one more undo
+step, numbers changed on that sheet only). Roll all the edits back; write result.json;
+quit QGIS.
 
 Environment:
     CADASTRE_E2E_SAMPLE   folder of `cadastre_cleaner sample` (commune.gpkg, register.csv)
@@ -27,8 +33,9 @@ from osgeo import ogr
 from qgis.core import (QgsApplication, QgsCoordinateTransform, QgsFillSymbol, QgsProject,
                        QgsRectangle, QgsVectorLayer)
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import QObject, QTimer
-from qgis.PyQt.QtWidgets import QApplication, QDialog, QDockWidget, QMessageBox, QPushButton
+from qgis.PyQt.QtCore import QObject, Qt, QTimer
+from qgis.PyQt.QtWidgets import (QApplication, QComboBox, QDialog, QDockWidget, QMessageBox, QPushButton,
+                                 QTableWidget, QTabWidget)
 from qgis.utils import iface, plugins
 
 PLUGIN = "cadastre_cleaner"
@@ -37,6 +44,11 @@ RUN_CHECKS_ACTION = "CadastreCleanerRunChecks"
 RUN_CHECKS_DIALOG = "CadastreCleanerRunChecksDialog"
 REVIEW_DOCK = "CadastreCleanerReviewDock"
 APPLY_BUTTON = "reviewApplySuggestion"
+CORRECT_GEOMETRY_ACTION = "CadastreCleanerCorrectGeometry"
+GEOMETRY_DOCK = "CadastreCleanerGeometryDock"
+PARCEL_CODES_ACTION = "CadastreCleanerParcelCodes"
+CODES_DOCK = "CadastreCleanerCodesDock"
+BAND_HEIGHTS_M = (17.0, 23.0, 31.0, 9.0)       # tried in turn until the numbers change
 # Codes whose suggestion is a value for the parcel layer (sheet or parcel number).
 SUGGESTION_CODES = ("SHEET_MISMATCH", "NUMBER_MISMATCH")
 WINDOW_SIZE = (1600, 1000)       # the Xvfb screen the test starts
@@ -347,6 +359,214 @@ class _E2EDriver:
         self.check(iface.mapCanvas().grab().save(canvas_png, "PNG"), f"cannot write {canvas_png}")
         self.result["screenshots"] = {"main_window": window_png, "map_canvas": canvas_png}
         self.result["canvas_extent"] = iface.mapCanvas().extent().toString(1)
+        self.later(self.open_geometry)
+
+    # -- issue #6: fix an overlap from the geometry dock, number a sheet from the codes dock --
+
+    def _action(self, name):
+        action = iface.mainWindow().findChild(QObject, name)
+        self.check(action is not None, f"no action {name}")
+        self.check(action.isEnabled(), f"the action {name} is disabled")
+        return action
+
+    def _render_then(self, then, what):
+        """Refresh the canvas; call `then` once it has drawn and settled."""
+        canvas = iface.mapCanvas()
+        self._rendered_once = False
+        canvas.refresh()
+        self.render_asked = time.monotonic()
+        self.wait_for(lambda: self._rendered_once and not canvas.isDrawing()
+                      and time.monotonic() - self.render_asked > 1.0, then, what, limit_s=20)
+
+    def _undo_count(self):
+        return self.parcels.undoStack().count()
+
+    def open_geometry(self):
+        self.step("open Correct geometry through the plugin's action")
+        self._action(CORRECT_GEOMETRY_ACTION).trigger()
+        self.wait_for(lambda: (d := iface.mainWindow().findChild(QDockWidget, GEOMETRY_DOCK)) is not None
+                      and d.isVisible(), self.fix_overlap, "the geometry dock", limit_s=10)
+
+    def fix_overlap(self):
+        self.step("pick an OVERLAP flag, preview and apply its fix")
+        window = iface.mainWindow()
+        dock = self.geometry_dock = window.findChild(QDockWidget, GEOMETRY_DOCK)
+        self.check(dock is plugins[PLUGIN].geometry_dock, "the dock is not the plugin's geometry dock")
+        self.check(dock.parcels_layer is self.parcels, "the geometry dock does not edit the checked parcels")
+        self.check(os.path.abspath(dock.flags_path) == os.path.abspath(self.flags_path),
+                   f"the geometry dock reads {dock.flags_path}")
+        self.dock.hide()        # the review is done: give the right side to the geometry dock
+        dock.set_sheet(None)
+        overlaps = dock.open_flags("OVERLAP")
+        codes = {}
+        for flag in dock.open_flags():
+            codes[flag["code"]] = codes.get(flag["code"], 0) + 1
+        self.result["geometry_flags"] = codes
+        self.check(overlaps, f"no open OVERLAP flag in the geometry dock: {codes}")
+        table = dock.findChild(QTableWidget, "geometryFlagTable")
+        combo = dock.findChild(QComboBox, "geometryMethodCombo")
+        area = dock.findChild(QTableWidget, "geometryAreaTable")
+        preview = dock.findChild(QPushButton, "geometryPreview")
+        apply = dock.findChild(QPushButton, "geometryApply")
+        self.check(None not in (table, combo, area, preview, apply), "a geometry dock widget is missing")
+        self.check(table.rowCount() == len(dock.open_flags()), "the flag table does not list the open flags")
+        tried = []
+        chosen = None
+        for flag in overlaps:
+            self.check(dock.select_flag(flag["fid"]), f"cannot select flag {flag['fid']}")
+            for method in dock.methods_for("OVERLAP"):
+                self.check(dock.set_method(method), f"no method {method} in the combo")
+                preview.click()
+                tried.append({"fid": flag["fid"], "method": method, "rows": area.rowCount()})
+                if area.rowCount() > 0:
+                    chosen = (flag, method)
+                    break
+            if chosen:
+                break
+        self.check(chosen, f"no OVERLAP fix could be previewed: {tried}")
+        flag, method = chosen
+        self.check(int(dock.current_flag()["fid"]) == flag["fid"], "the dock shows another flag")
+        self.check(combo.currentData() == method, "the method combo shows another method")
+        rows = [[area.item(r, c).text() for c in range(area.columnCount())] for r in range(area.rowCount())]
+        bands = len(dock.rubber_bands())
+        before = self._undo_count()
+        self.check(apply.isEnabled(), "geometryApply is disabled")
+        apply.click()
+        layer = self.parcels
+        self.result["geometry"] = {
+            "flag_fid": flag["fid"], "sheet": flag["sheet"], "parcel": flag["parcel"], "method": method,
+            "tried": tried, "area_rows": rows, "rubber_bands": bands,
+            "undo_before": before, "undo_after": self._undo_count(),
+            "undo_text": layer.undoStack().text(layer.undoStack().count() - 1),
+            "layer_modified": layer.isModified(),
+            "changed_geometries": sorted(int(k) for k in layer.editBuffer().changedGeometries().keys()),
+            "status_in_file": _flag_status(self.flags_path, flag["fid"]),
+            "last_fixed": [int(f) for f in dock.last_fixed],
+            "summary": dock.summary_label.text(),
+        }
+        g = self.result["geometry"]
+        self.log(f"geometry fix: {json.dumps(g, default=str)}")
+        self.check(g["undo_after"] == before + 1, f"undo stack {before} -> {g['undo_after']}")
+        self.check(g["status_in_file"] == "fixed", f"overlap flag {flag['fid']} is {g['status_in_file']!r}")
+        self.check(g["changed_geometries"], "no geometry changed in the edit buffer")
+        # Show the spot that was fixed (the dock moved on to the next flag).
+        self.parcels.selectByIds(g["changed_geometries"])
+        dock._zoom_to(flag)
+        iface.mapCanvas().zoomByFactor(2)
+        self._render_then(self.screenshot_geometry, "the map after the geometry fix")
+
+    def screenshot_geometry(self):
+        self.step("screenshot the geometry dock")
+        QgsApplication.processEvents()
+        path = os.path.join(self.out, "geometry_dock.png")
+        self.check(iface.mainWindow().grab().save(path, "PNG"), f"cannot write {path}")
+        self.result["screenshots"]["geometry_dock"] = path
+        self.parcels.removeSelection()
+        self.later(self.open_codes)
+
+    def open_codes(self):
+        self.step("open Parcel codes through the plugin's action")
+        self._action(PARCEL_CODES_ACTION).trigger()
+        self.wait_for(lambda: (d := iface.mainWindow().findChild(QDockWidget, CODES_DOCK)) is not None
+                      and d.isVisible(), self.number_sheet, "the codes dock", limit_s=10)
+
+    def _numbers(self, field):
+        index = self.parcels.fields().lookupField(field)
+        return {f.id(): _plain(f.attribute(index)) for f in self.parcels.getFeatures()}
+
+    def number_sheet(self):
+        self.step("number one sheet: preview")
+        dock = self.codes_dock = iface.mainWindow().findChild(QDockWidget, CODES_DOCK)
+        self.check(dock is plugins[PLUGIN].codes_dock, "the dock is not the plugin's codes dock")
+        self.check(dock.layer is self.parcels, "the codes dock does not work on the checked parcels")
+        self.geometry_dock.hide()       # the codes dock gets the right side for its screenshot
+        tabs = dock.findChild(QTabWidget, "codesTabs")
+        self.check(tabs is not None, "no codesTabs")
+        tabs.setCurrentIndex(0)
+        sheet_f, number_f = dock.sheet_field.currentField(), dock.number_field.currentField()
+        self.check(sheet_f and number_f, f"sheet/number fields not found: {sheet_f!r} {number_f!r}")
+        sheets = [dock.sheet_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dock.sheet_list.count())]
+        sheets = [s for s in sheets if s]
+        self.check(sheets, "the codes dock lists no sheet")
+        preview = dock.findChild(QPushButton, "codesPreview")
+        changes = dock.findChild(QTableWidget, "codesChangesTable")
+        self.check(preview is not None and changes is not None, "codesPreview or codesChangesTable missing")
+        dock.set_mode("renumber_all")
+        tried = []
+        chosen = None
+        for sheet in sheets[:3]:
+            dock.check_sheets([sheet])
+            self.check(dock.checked_sheets() == [sheet], f"checked: {dock.checked_sheets()}")
+            for band in BAND_HEIGHTS_M:
+                dock.band_spin.setValue(band)
+                preview.click()
+                counts = dict(dock.last_result.counts) if dock.last_result is not None else {}
+                tried.append({"sheet": sheet, "band": band, "changed": counts.get("changed", 0)})
+                if counts.get("changed", 0) > 0:
+                    chosen = (sheet, band, counts)
+                    break
+            if chosen:
+                break
+        self.check(chosen, f"no band height changes any number: {tried}")
+        sheet, band, counts = chosen
+        names = [layer.name() for layer in QgsProject.instance().mapLayers().values()]
+        preview_layer = dock.preview_layer
+        self.check(preview_layer is not None and preview_layer.id() in QgsProject.instance().mapLayers(),
+                   f"no preview layer in the project: {names}")
+        self.result["codes"] = {
+            "sheet": sheet, "band": band, "tried": tried, "mode": dock.mode_combo.currentData(),
+            "sheet_field": sheet_f, "number_field": number_f, "counts": {k: _plain(v) for k, v in counts.items()},
+            "preview_layer": preview_layer.name(), "preview_labels": preview_layer.featureCount(),
+            "layers": names, "changes_rows": changes.rowCount(),
+            "summary": dock.numbering_summary.text(),
+        }
+        self.log(f"numbering preview: {json.dumps(self.result['codes'], default=str)}")
+        self.check(changes.rowCount() > 0, "the changes table is empty")
+        # Show the numbered sheet with the preview labels.
+        index = self.parcels.fields().lookupField(sheet_f)
+        extent = QgsRectangle()
+        extent.setMinimal()
+        for f in self.parcels.getFeatures():
+            if _plain(f.attribute(index)) is not None and str(_plain(f.attribute(index))) == sheet:
+                extent.combineExtentWith(f.geometry().boundingBox())
+        if not extent.isEmpty():
+            extent.scale(1.05)
+            iface.mapCanvas().setExtent(self._in_canvas_crs(extent, self.parcels))
+        self._render_then(self.screenshot_codes, "the map with the preview numbers")
+
+    def screenshot_codes(self):
+        self.step("screenshot the codes dock")
+        QgsApplication.processEvents()
+        path = os.path.join(self.out, "codes_dock.png")
+        self.check(iface.mainWindow().grab().save(path, "PNG"), f"cannot write {path}")
+        self.result["screenshots"]["codes_dock"] = path
+        self.later(self.apply_numbers)
+
+    def apply_numbers(self):
+        self.step("number one sheet: apply")
+        dock, codes = self.codes_dock, self.result["codes"]
+        sheet_f, number_f = codes["sheet_field"], codes["number_field"]
+        sheet_of = self._numbers(sheet_f)
+        before_numbers = self._numbers(number_f)
+        before = self._undo_count()
+        csv_path = os.path.join(self.out, "renumbering.csv")
+        changed = dock.apply(csv_path)
+        after_numbers = self._numbers(number_f)
+        diff = sorted(k for k in after_numbers if str(after_numbers[k]) != str(before_numbers.get(k)))
+        other_sheets = sorted({str(sheet_of[k]) for k in diff if str(sheet_of[k]) != codes["sheet"]})
+        layer = self.parcels
+        codes.update({
+            "applied": changed, "numbers_changed": len(diff), "other_sheets_changed": other_sheets,
+            "undo_before": before, "undo_after": self._undo_count(),
+            "undo_text": layer.undoStack().text(layer.undoStack().count() - 1),
+            "csv": os.path.exists(csv_path),
+            "preview_layer_after": [lyr.name() for lyr in QgsProject.instance().mapLayers().values()
+                                    if lyr.providerType() == "memory"],
+        })
+        self.log(f"numbering applied: {json.dumps(codes, default=str)}")
+        self.check(changed > 0 and len(diff) == changed, f"{changed} applied, {len(diff)} numbers changed")
+        self.check(not other_sheets, f"numbers changed on other sheets: {other_sheets}")
+        self.check(codes["undo_after"] == before + 1, f"undo stack {before} -> {codes['undo_after']}")
         self.later(self.roll_back)
 
     def roll_back(self):
@@ -358,6 +578,10 @@ class _E2EDriver:
             "value_in_layer": _plain(layer.getFeature(self.result["applied"]["parcel_fid"])
                                      .attribute(layer.fields().lookupField(self.result["applied"]["field"]))),
             "status_in_file": _flag_status(self.flags_path, flag_fid),
+        }
+        self.result["after_rollback_extra"] = {
+            "undo_stack": layer.undoStack().count(),
+            "geometry_flag_status": _flag_status(self.flags_path, self.result["geometry"]["flag_fid"]),
         }
         self.result["ok"] = True
         self.finish()
