@@ -72,6 +72,11 @@ def _old_provinces() -> dict[str, tuple[str, str]]:
     return out
 
 
+def province_names() -> dict[str, tuple[str, str]]:
+    """Old province code -> (old name, the 2025 successor's code or '')."""
+    return _old_provinces()
+
+
 def province_table() -> list[tuple[str, str, str, int]]:
     """(old code, old name, meridian as 107°15′, EPSG) for every province, for listing."""
     names = _old_provinces()

@@ -1724,122 +1724,131 @@
   <context>
     <name>LoadSheetsAlgorithm</name>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="87" />
+      <location filename="../processing_provider/load_sheets.py" line="101" />
       <source>&lt;p&gt;Reads a commune's map sheets — one file per sheet: shapefile, GeoPackage, MapInfo, GML, or DXF / DGN v7 drawings — and writes one GeoPackage whose &lt;b&gt;parcels&lt;/b&gt; layer goes straight into the checks. Sources are only read.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Drawings&lt;/b&gt;: parcels are built from the boundary lines (level 10) and take their number, land use and area from the text labels inside them (levels 13, 2, 4); give a JSON level mapping for other levels or DXF layer names.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Sheet number&lt;/b&gt;: from a sheet field, else the file name (To_12, T12, BD12, 12, Tờ 12, TĐ03-2014, a Circular 25 code). &lt;b&gt;Commune&lt;/b&gt;: a field, else the commune given here, else a 5-digit folder name.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output&lt;/b&gt;: layers parcels, sheets (frames), load_report (one row per file) and the flags below, in the same file.&lt;/p&gt;&lt;ul&gt;</source>
       <translation>&lt;p&gt;Đọc các tờ bản đồ của một xã — mỗi tờ bản đồ một tệp: shapefile, GeoPackage, MapInfo, GML, hoặc bản vẽ DXF / DGN v7 — và ghi ra một tệp GeoPackage có lớp &lt;b&gt;parcels&lt;/b&gt; dùng được ngay cho các phép kiểm tra. Các tệp nguồn chỉ được đọc, không bị sửa đổi.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Bản vẽ&lt;/b&gt;: thửa đất được tạo từ các đường ranh giới thửa (level 10) và lấy số thửa, loại đất, diện tích từ các nhãn (chữ ghi chú) nằm bên trong thửa (level 13, 2, 4); với các level (lớp) khác hoặc tên layer DXF, hãy cung cấp tệp JSON ánh xạ level.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Số tờ&lt;/b&gt;: lấy từ trường số tờ, nếu không có thì từ tên tệp (To_12, T12, BD12, 12, Tờ 12, TĐ03-2014, mã theo Thông tư 25). &lt;b&gt;Xã&lt;/b&gt;: lấy từ trường mã xã, nếu không có thì theo mã xã nhập ở đây, nếu vẫn không có thì theo tên thư mục gồm 5 chữ số.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Kết quả&lt;/b&gt;: các lớp parcels, sheets (khung tờ bản đồ), load_report (mỗi tệp một dòng) và các cờ lỗi dưới đây, trong cùng một tệp.&lt;/p&gt;&lt;ul&gt;</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="157" />
+      <location filename="../processing_provider/load_sheets.py" line="173" />
       <source>Cancelled: nothing was written.</source>
       <translation>Đã hủy: chưa ghi dữ liệu nào.</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="107" />
+      <location filename="../processing_provider/load_sheets.py" line="121" />
       <source>Commune code (when neither a field nor the folder name says)</source>
       <translation>Mã xã (khi không có trường mã xã và tên thư mục cũng không cho biết)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="75" />
+      <location filename="../processing_provider/load_sheets.py" line="89" />
       <source>Data preparation</source>
       <translation>Chuẩn bị dữ liệu</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="128" />
+      <location filename="../processing_provider/load_sheets.py" line="144" />
       <source>Files</source>
       <translation>Số lượng tệp</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="132" />
+      <location filename="../processing_provider/load_sheets.py" line="148" />
       <source>Flags</source>
       <translation>Cờ lỗi</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="102" />
+      <location filename="../processing_provider/load_sheets.py" line="116" />
       <source>Folder of sheet files (searched with its subfolders)</source>
       <translation>Thư mục chứa các tệp tờ bản đồ (tìm cả trong các thư mục con)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="118" />
+      <location filename="../processing_provider/load_sheets.py" line="134" />
       <source>From the files</source>
       <translation>Lấy từ các tệp</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="127" />
+      <location filename="../processing_provider/load_sheets.py" line="143" />
       <source>GeoPackage (*.gpkg)</source>
       <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="141" />
+      <location filename="../processing_provider/load_sheets.py" line="157" />
       <source>Give a folder of sheet files, or the files.</source>
       <translation>Hãy chọn thư mục chứa các tệp tờ bản đồ, hoặc chọn các tệp.</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="131" />
+      <location filename="../processing_provider/load_sheets.py" line="147" />
       <source>Legacy text values converted</source>
       <translation>Số giá trị chữ đã chuyển từ bảng mã cũ (TCVN3, VNI)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="120" />
+      <location filename="../processing_provider/load_sheets.py" line="136" />
       <source>Level mapping of drawings (JSON)</source>
       <translation>Ánh xạ level (lớp) của bản vẽ (JSON)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="72" />
+      <location filename="../processing_provider/load_sheets.py" line="86" />
       <source>Load cadastral sheets</source>
       <translation>Nạp tờ bản đồ địa chính</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="127" />
+      <location filename="../processing_provider/load_sheets.py" line="143" />
       <source>Loaded sheets</source>
       <translation>Tờ bản đồ đã nạp</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="117" />
+      <location filename="../processing_provider/load_sheets.py" line="133" />
       <source>Map scale (when the files do not say)</source>
       <translation>Tỷ lệ bản đồ (khi các tệp không ghi tỷ lệ)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="110" />
+      <location filename="../processing_provider/load_sheets.py" line="128" />
+      <source>None: the CRS above, else what the files declare</source>
+      <translation>Không chọn: dùng hệ tọa độ ở trên, nếu không thì theo khai báo trong tệp</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="124" />
       <source>Output CRS (empty: the province's, else what the files declare)</source>
       <translation>Hệ tọa độ đầu ra (để trống: hệ tọa độ của tỉnh, nếu không có thì hệ tọa độ khai báo trong các tệp)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="130" />
+      <location filename="../processing_provider/load_sheets.py" line="146" />
       <source>Parcels</source>
       <translation>Số lượng thửa</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="175" />
+      <location filename="../processing_provider/load_sheets.py" line="191" />
       <source>Parcels (loaded)</source>
       <translation>Thửa đất (đã nạp)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="113" />
-      <source>Province code (its VN-2000 TM-3 zone)</source>
-      <translation>Mã tỉnh (xác định múi chiếu VN-2000 TM-3 theo kinh tuyến trục của tỉnh)</translation>
+      <location filename="../processing_provider/load_sheets.py" line="127" />
+      <source>Province (its VN-2000 TM-3 zone; old codes, with the 2025 successor)</source>
+      <translation>Tỉnh (múi chiếu VN-2000 TM-3 của tỉnh; mã tỉnh cũ, kèm tỉnh mới sau sáp nhập 2025)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="125" />
+      <source>Province code (its VN-2000 TM-3 zone)</source>
+      <translation type="obsolete">Mã tỉnh (xác định múi chiếu VN-2000 TM-3 theo kinh tuyến trục của tỉnh)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/load_sheets.py" line="141" />
       <source>Reproject files that declare another CRS</source>
       <translation>Chuyển đổi hệ tọa độ cho các tệp khai báo hệ tọa độ khác</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="105" />
+      <location filename="../processing_provider/load_sheets.py" line="119" />
       <source>Sheet files</source>
       <translation>Các tệp tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="130" />
+      <location filename="../processing_provider/load_sheets.py" line="146" />
       <source>Sheets</source>
       <translation>Số lượng tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="115" />
+      <location filename="../processing_provider/load_sheets.py" line="131" />
       <source>Text encoding</source>
       <translation>Bảng mã chữ</translation>
     </message>
     <message>
-      <location filename="../processing_provider/load_sheets.py" line="129" />
+      <location filename="../processing_provider/load_sheets.py" line="145" />
       <source>Unreadable files</source>
       <translation>Số tệp không đọc được</translation>
     </message>

@@ -22,6 +22,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.catalogue import CATALOGUE, codes
 from ..core.errors import InputError
+from ..core.loader_crs import province_names, province_table
 from ..core.loader import LoadRequest, load_sheets
 from ..core.loader_text import ENCODING_CHOICES
 from ..core.progress import Cancelled, FeedbackProgress
@@ -40,6 +41,19 @@ if hasattr(Qgis, "ProcessingSourceType"):
     SOURCE_FILE = Qgis.ProcessingSourceType.File
 else:
     SOURCE_FILE = QgsProcessing.SourceType.TypeFile
+
+
+def province_choices() -> tuple[list, list]:
+    """([None, code…], [label…]): every province with its central meridian and EPSG code,
+    and, for a code closed in 2025, the province it became part of."""
+    codes, labels = [None], []
+    successors = province_names()
+    for code, name, meridian, epsg in province_table():
+        succ = successors.get(code, ("", ""))[1]
+        now = f" → {succ} (2025)" if succ and succ != code else ""
+        codes.append(code)
+        labels.append(f"{code} {name} — {meridian} (EPSG:{epsg}){now}")
+    return codes, labels
 
 
 class LoadSheetsAlgorithm(FlagsAlgorithm):
@@ -109,8 +123,10 @@ class LoadSheetsAlgorithm(FlagsAlgorithm):
         self.addParameter(QgsProcessingParameterCrs(
             self.CRS, self.tr("Output CRS (empty: the province's, else what the files declare)"),
             optional=True))
-        self.addParameter(QgsProcessingParameterString(
-            self.PROVINCE, self.tr("Province code (its VN-2000 TM-3 zone)"), optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.PROVINCE, self.tr("Province (its VN-2000 TM-3 zone; old codes, with the 2025 successor)"),
+            options=[self.tr("None: the CRS above, else what the files declare")] + province_choices()[1],
+            defaultValue=0, optional=True))
         self.addParameter(QgsProcessingParameterEnum(
             self.ENCODING, self.tr("Text encoding"), options=list(ENCODING_CHOICES), defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum(
@@ -144,7 +160,7 @@ class LoadSheetsAlgorithm(FlagsAlgorithm):
             inputs=inputs, out=self.parameterAsFileOutput(parameters, self.OUTPUT, context),
             commune=self.parameterAsString(parameters, self.COMMUNE, context) or None,
             crs=(crs.authid() or crs.toWkt()) if crs.isValid() else None,
-            province=self.parameterAsString(parameters, self.PROVINCE, context) or None,
+            province=province_choices()[0][self.parameterAsEnum(parameters, self.PROVINCE, context)],
             encoding=ENCODING_CHOICES[self.parameterAsEnum(parameters, self.ENCODING, context)],
             scale=SCALES[self.parameterAsEnum(parameters, self.SCALE, context)],
             levels=self.parameterAsFile(parameters, self.LEVELS, context) or None,

@@ -313,6 +313,15 @@ def test_source_fields_that_check_would_map_or_that_clash_keep_a_src_prefix(tmp_
     assert (p["area"] == 1234.5).all() and (p["sheet"] == "1").all()
 
 
+def test_the_province_picker_lists_every_province_with_its_zone_and_successor():
+    from cadastre_cleaner.processing_provider.load_sheets import province_choices
+    codes, labels = province_choices()
+    assert codes[0] is None and len(labels) == len(codes) - 1 == 63
+    lang_son = labels[codes.index("20") - 1]
+    assert "Lạng Sơn" in lang_son and "107°15′" in lang_son and "EPSG:9215" in lang_son
+    assert any("→" in label and "(2025)" in label for label in labels)    # closed codes name their successor
+
+
 def test_province_zones_come_from_the_old_province_codes():
     assert province_epsg("20")[0] == 9215           # Lạng Sơn 107°15′ (DOMAIN.md)
     assert province_epsg("22")[0] == 5899           # Quảng Ninh 107°45′ (DOMAIN.md)
@@ -595,12 +604,14 @@ def test_cli_sample_writes_sheet_files(tmp_path, capsys):
 
 def test_processing_algorithm_loads_a_folder(provider, tmp_path):
     import processing
+    from cadastre_cleaner.processing_provider.load_sheets import province_choices
     write_shapefile(tmp_path / "xa_06235" / "To_1.shp", _grid(), {"SHTHUA": list(range(1, 7))})
     lines, labels = _drawing_of(_grid(y0=Y0 + 200))
     write_dxf(tmp_path / "xa_06235" / "T2.dxf", lines, labels)
     out = str(tmp_path / "loaded.gpkg")
     result = processing.run("cadastre_cleaner:load_sheets", {
-        "FOLDER": str(tmp_path), "PROVINCE": "20", "ENCODING": 0, "SCALE": 3, "OUTPUT": out})
+        "FOLDER": str(tmp_path), "PROVINCE": province_choices()[0].index("20"), "ENCODING": 0, "SCALE": 3,
+        "OUTPUT": out})
     assert result["PARCELS"] == 12 and result["SHEETS"] == 2 and result["FILE_COUNT"] == 2
     assert result["UNREADABLE"] == 0 and result["FLAGS"] == 0 and result["OUTPUT"] == out
     p = layer(out, "parcels").attrs
