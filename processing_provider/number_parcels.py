@@ -27,8 +27,34 @@ from .flags_algorithm import FlagsAlgorithm
 BAND_SCALES = (1000, 200, 500, 2000, 5000, 10000)
 
 
+def frame_tops_and_bands(sheets_source: str, parcel_sheets, geoms):
+    """Per parcel: the north edge of its sheet's frame and a tenth of that sheet's side as
+    band height (the circular's bands), where the frame is known; else the parcels' own
+    north edge per sheet and the default band."""
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    from ..core.admin_units import AdminUnits
+    from ..core.keys import normalise_key
+    from ..core.prepare import prepare_sheets
+    from ..core.sheet_grid import SHEET_SIZE_M
+    sheets, frames, _ = prepare_sheets(read_vector(sheets_source, role="sheets"), None, "", AdminUnits.load())
+    table = pd.DataFrame({"sheet": sheets["sheet"].to_numpy(object), "top": shapely.bounds(frames)[:, 3],
+                          "band": [SHEET_SIZE_M.get(int(s), np.nan) / 10 if s == s else np.nan
+                                   for s in sheets["scale"]]}).groupby("sheet").agg({"top": "max", "band": "max"})
+    keys = normalise_key(pd.Series(parcel_sheets))
+    top = keys.map(table["top"]).to_numpy(float)
+    band = keys.map(table["band"]).to_numpy(float)
+    own = pd.Series(shapely.bounds(geoms)[:, 3]).groupby(keys.to_numpy()).transform("max").to_numpy(float)
+    top = np.where(np.isnan(top), own, top)
+    band = np.where(np.isnan(band), np.nanmedian(band) if np.isfinite(band).any() else 50.0, band)
+    return top, band
+
+
 class NumberParcelsAlgorithm(FlagsAlgorithm):
     PARCELS = "PARCELS"
+    SHEETS = "SHEETS"
     SHEET_FIELD = "SHEET_FIELD"
     NUMBER_FIELD = "NUMBER_FIELD"
     OLD_NUMBER_FIELD = "OLD_NUMBER_FIELD"
@@ -73,6 +99,9 @@ class NumberParcelsAlgorithm(FlagsAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterVectorLayer(self.PARCELS, self.tr("Parcel layer"), [VECTOR_POLYGON]))
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            self.SHEETS, self.tr("Sheet frames (bands start at the frame's north edge, height by its scale)"),
+            [VECTOR_POLYGON], optional=True))
         self.addParameter(QgsProcessingParameterField(
             self.SHEET_FIELD, self.tr("Sheet number field (empty: found by name)"),
             parentLayerParameterName=self.PARCELS, optional=True))
@@ -120,9 +149,15 @@ class NumberParcelsAlgorithm(FlagsAlgorithm):
             fields = map_fields(frame.attrs.columns, "map", MAP_ROLES, overrides, source)
             sheet_f, number_f = fields.get("sheet"), fields.get("parcel")
             feedback.pushInfo(self.tr("Sheet field {0}, number field {1}").format(sheet_f, number_f))
+            top = None
+            sheets_src = self._source(parameters, self.SHEETS, context, feedback)
+            if sheets_src:
+                top, frame_band = frame_tops_and_bands(sheets_src, frame.attrs[sheet_f], frame.geometry)
+                band = band or frame_band
             result = number_parcels(frame.geometry, frame.attrs[sheet_f].to_numpy(object),
                                     frame.attrs[number_f].to_numpy(object), mode, band_height=band,
-                                    start=start, scale=scale, fids=frame.fids, sheets_to_number=wanted)
+                                    start=start, scale=scale, fids=frame.fids, sheets_to_number=wanted,
+                                    top=top)
             if feedback.isCanceled():
                 feedback.pushInfo(self.tr("Cancelled: nothing was written."))
                 return {}
