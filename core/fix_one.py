@@ -79,6 +79,8 @@ class FixPlan:
             b = self.before.get(k)
             a = None if k in self.removed else self.changed.get(k)
             b, a = b if b is not None else shapely.Polygon(), a if a is not None else shapely.Polygon()
+            if not shapely.is_valid(b):         # a make_valid fix: GEOS overlay needs a valid input
+                b = shapely.make_valid(b)
             pieces.append(shapely.symmetric_difference(b, a))
         pieces += [g for g, _ in self.added]
         return float(shapely.area(shapely.union_all(pieces))) if pieces else 0.0

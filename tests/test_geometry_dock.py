@@ -264,3 +264,93 @@ def test_summary_preview_of_all_overlaps_changes_nothing(dock, parcels_layer):
     assert "2 of 2" in dock.summary_label.text()
     assert not parcels_layer.isEditable()
     assert all(shapely.equals_exact(before[k], geoms(parcels_layer)[k], 0) for k in before)
+
+
+# -- the other fix methods, each on a tiny layer with just that fault ----------------------
+
+SINGLE_FAULTS = {
+    # parcel 2 has a vertex on parcel 1's east edge that parcel 1 lacks
+    "NOT_NODED": ("snap", [_box(0, 0, 10, 10),
+                           _poly((10, 0), (20, 0), (20, 10), (10, 10), (10, 5)),
+                           _box(0, 10, 20, 20)]),
+    "SPIKE": ("remove_spike", [_poly((0, 0), (10, 0), (10, 4.99), (16, 5), (10, 5.01), (10, 10), (0, 10)),
+                               _box(20, 0, 30, 10)]),
+    "REPEATED_VERTEX": ("remove_repeated", [_poly((0, 0), (10, 0), (10, 0), (10, 10), (0, 10)),
+                                            _box(20, 0, 30, 10)]),
+    "GEOM_INVALID": ("make_valid", [_poly((0, 0), (10, 10), (10, 0), (0, 10)), _box(20, 0, 30, 10)]),
+    "DUPLICATE_GEOMETRY": ("delete_duplicate", [_box(0, 0, 10, 10), _box(0, 0, 10, 10),
+                                                _box(20, 0, 30, 10)]),
+}
+
+
+def _write_parcels(path, wkts):
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(3405)
+    layer = ds.CreateLayer("parcels", srs, ogr.wkbPolygon)
+    for name, kind in (("SHBANDO", ogr.OFTString), ("SHTHUA", ogr.OFTInteger)):
+        layer.CreateField(ogr.FieldDefn(name, kind))
+    for number, wkt in enumerate(wkts, start=1):
+        f = ogr.Feature(layer.GetLayerDefn())
+        f.SetField("SHBANDO", "7")
+        f.SetField("SHTHUA", number)
+        f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        layer.CreateFeature(f)
+    sl = ds.CreateLayer("sheets", srs, ogr.wkbPolygon)
+    sl.CreateField(ogr.FieldDefn("SHBANDO", ogr.OFTString))
+    sl.CreateField(ogr.FieldDefn("TYLE", ogr.OFTInteger))
+    f = ogr.Feature(sl.GetLayerDefn())
+    f.SetField("SHBANDO", "7")
+    f.SetField("TYLE", 1000)
+    f.SetGeometry(ogr.CreateGeometryFromWkt(_box(-100, -100, 400, 400)))
+    sl.CreateFeature(f)
+    ds = None
+
+
+@pytest.mark.parametrize("code", list(SINGLE_FAULTS))
+def test_single_fault_fix_through_the_dock(qgis_iface, qgis_canvas, qgis_new_project, tmp_path, code):
+    method, wkts = SINGLE_FAULTS[code]
+    gpkg = tmp_path / "fault.gpkg"
+    _write_parcels(gpkg, wkts)
+    out = tmp_path / "flags.gpkg"
+    run_check(CheckRequest(parcels=str(gpkg), sheets=f"{gpkg}|layername=sheets", out=str(out),
+                           checks=["topology"], commune="06073", user="tester"))
+    layer = QgsVectorLayer(f"{gpkg}|layername=parcels", "parcels", "ogr")
+    assert layer.isValid()
+    qgis_canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3405"))
+    dock = GeometryDock(qgis_iface)
+    try:
+        dock.load(str(out), layer)
+        source_digest = digest(gpkg)
+        before = geoms(layer)
+        flag = go(dock, code)
+        assert dock.set_method(method)
+        plan = dock.preview()
+        assert plan is not None and (plan.changed or plan.removed)
+        assert not layer.isEditable() and layer.undoStack().count() == 0
+        assert all(shapely.equals_exact(before[k], geoms(layer)[k], 0) for k in before)
+        assert dock.apply()
+        stack = layer.undoStack()
+        assert stack.count() == 1
+        after = geoms(layer)
+        # exactly the previewed parcels change
+        assert set(after) == set(before) - set(plan.removed)
+        for k, g in plan.changed.items():
+            assert shapely.equals_exact(after[k], g, 0)
+        for k in set(before) - set(plan.changed) - set(plan.removed):
+            assert shapely.equals_exact(after[k], before[k], 0)
+        assert not plan.added
+        # the flag is fixed and the fault is gone
+        assert status(str(out), flag["fid"]) == "fixed"
+        found = recheck(layer, [code])
+        assert not len(found[found["code"] == code])
+        assert digest(gpkg) == source_digest
+        # undo restores exactly and reopens the flag
+        stack.undo()
+        restored = geoms(layer)
+        assert set(restored) == set(before)
+        assert all(shapely.equals_exact(restored[k], before[k], 0) for k in before)
+        assert status(str(out), flag["fid"]) == "open"
+    finally:
+        dock.unload()
+        dock.deleteLater()

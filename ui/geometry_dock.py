@@ -476,6 +476,8 @@ class GeometryDock(QgsDockWidget):
             if old is None:
                 added.append(new)
                 continue
+            if not shapely.is_valid(old):       # a make_valid fix: GEOS overlay needs a valid input
+                old = shapely.make_valid(old)
             added.append(shapely.difference(new, old))
             removed.append(shapely.difference(old, new))
             old_xy = {tuple(p) for p in shapely.get_coordinates(old)}
