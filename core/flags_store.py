@@ -44,7 +44,8 @@ RUN_FIELDS = [("run_id", "Integer"), ("started_at", "String"), ("finished_at", "
               ("settings", "String"), ("field_mapping", "String"), ("notes", "String")]
 SHEET_FIELDS = [("run_id", "Integer"), ("taken_at", "String"), ("commune", "String"),
                 ("sheet", "String"), ("parcels", "Integer64"), ("matched", "Integer64"),
-                ("flagged", "Integer64"), ("clean", "Integer64"), ("clean_pct", "Real")]
+                ("flagged", "Integer64"), ("clean", "Integer64"), ("clean_pct", "Real"),
+                ("open_errors", "Integer64"), ("reviewed", "Integer64")]
 
 
 def now_iso() -> str:
@@ -152,7 +153,7 @@ def write_flags(path: str, flags: pd.DataFrame, geometry: np.ndarray, crs_wkt: s
         new_run = pd.DataFrame([{**run, "run_id": run_id}])
         runs = pd.concat([old_runs, new_run], ignore_index=True) if len(old_runs) else new_run
         _write_rows(ds.CreateLayer(RUNS_TABLE, None, ogr.wkbNone), RUN_FIELDS, runs, None)
-        summary = sheet_summary.assign(run_id=run_id, taken_at=when)
+        summary = review_figures(sheet_summary, all_flags, run_id).assign(run_id=run_id, taken_at=when)
         sheets = pd.concat([old_sheets, summary], ignore_index=True) if len(old_sheets) else summary
         _write_rows(ds.CreateLayer(SHEETS_TABLE, None, ogr.wkbNone), SHEET_FIELDS, sheets, None)
         ds = None
@@ -166,6 +167,52 @@ def write_flags(path: str, flags: pd.DataFrame, geometry: np.ndarray, crs_wkt: s
     return {"run_id": run_id, "written": len(all_flags),
             "still_found": int(merged["first_seen"].ne(when).sum()),
             "closed_by_recheck": int((gone["resolved_at"] == when).sum()), "status": status}
+
+
+def review_figures(summary: pd.DataFrame, flags: pd.DataFrame, run_id=None) -> pd.DataFrame:
+    """Per sheet figures after the review decisions are known (flags carry their status).
+
+    open_errors = parcels with at least one open error/warning flag; reviewed = parcels with
+    error/warning flags none of which is open; clean = matched and no open error/warning flag,
+    recomputed from the run's own count (`flagged`, before review, is kept). Flags of run
+    `run_id` (None: the newest in `flags`) are this run's; older rows are carried-over ones.
+    Parcels are told apart by map_fid; flags without one do not count.
+    """
+    out = summary.copy()
+    if not len(out):      # no per-sheet figures given (e.g. a flags file written by a tool)
+        return out.assign(open_errors=pd.Series(dtype="int64"), reviewed=pd.Series(dtype="int64"))
+    keys = ["commune", "sheet"]
+    for k in keys:
+        out[k] = out[k].astype(object).where(out[k].notna(), "").astype(str)
+    f = flags[["commune", "sheet", "map_fid", "severity", "status", "code", "run_id"]].copy() \
+        if len(flags) else pd.DataFrame(columns=["commune", "sheet", "map_fid", "severity", "status",
+                                                 "code", "run_id"])
+    f["map_fid"] = pd.to_numeric(f["map_fid"], errors="coerce")
+    f = f[f["map_fid"].notna() & (f["severity"].astype(str) != cat.INFO)].copy()
+    for k in keys:
+        f[k] = f[k].astype(object).where(f[k].notna(), "").astype(str)
+    runs = pd.to_numeric(f["run_id"], errors="coerce")
+    current = runs == (runs.max() if run_id is None else run_id)
+    f["open"] = (f["status"].astype(str) == cat.OPEN).astype(int)
+    f["current"] = current.astype(int)
+    f["unmatched"] = (current & (f["code"].astype(str) == "MAP_ONLY")).astype(int)
+    per = f.groupby([*keys, "map_fid"], sort=False)[["open", "current", "unmatched"]].max().reset_index()
+    has_open, was_flagged = per["open"] > 0, per["current"] > 0
+    per["open_errors"] = has_open.astype(int)
+    per["reviewed"] = (~has_open).astype(int)
+    per["gained"] = (was_flagged & ~has_open & (per["unmatched"] == 0)).astype(int)
+    per["lost"] = (~was_flagged & has_open).astype(int)
+    sums = per.groupby(keys, sort=False)[["open_errors", "reviewed", "gained", "lost"]].sum()
+    out = out.drop(columns=["open_errors", "reviewed"], errors="ignore") \
+        .merge(sums, how="left", left_on=keys, right_index=True)
+    for col in ("open_errors", "reviewed", "gained", "lost"):
+        out[col] = out[col].fillna(0).astype(np.int64)
+    parcels = pd.to_numeric(out["parcels"], errors="coerce").fillna(0)
+    clean = pd.to_numeric(out["clean"], errors="coerce").fillna(0) + out["gained"] - out["lost"]
+    out["clean"] = clean.clip(lower=0, upper=parcels).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["clean_pct"] = (100.0 * out["clean"] / parcels.where(parcels > 0)).round(1)
+    return out.drop(columns=["gained", "lost"]).reset_index(drop=True)
 
 
 def _as_multipolygons(geoms: np.ndarray) -> np.ndarray:

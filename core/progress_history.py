@@ -12,7 +12,8 @@ import pandas as pd
 from .flags_store import SHEET_FIELDS, SHEETS_TABLE
 
 FIGURES = ["parcels", "matched", "flagged", "clean"]
-COLUMNS = ["level", "commune", "sheet", "run_id", "taken_at", *FIGURES, "clean_pct"]
+REVIEW = ["open_errors", "reviewed"]      # after review decisions; NaN in files from before
+COLUMNS = ["level", "commune", "sheet", "run_id", "taken_at", *FIGURES, *REVIEW, "clean_pct"]
 
 
 def read_sheet_summary(path: str) -> pd.DataFrame:
@@ -29,7 +30,8 @@ def normalise(frame: pd.DataFrame) -> pd.DataFrame:
             frame[name] = None
     for name in ("run_id", *FIGURES):
         frame[name] = pd.to_numeric(frame[name], errors="coerce").fillna(0).astype(np.int64)
-    frame["clean_pct"] = pd.to_numeric(frame["clean_pct"], errors="coerce")
+    for name in ("clean_pct", *REVIEW):
+        frame[name] = pd.to_numeric(frame[name], errors="coerce")
     for name in ("commune", "sheet", "taken_at"):
         frame[name] = frame[name].where(frame[name].notna(), "").astype(str)
     return frame
@@ -55,6 +57,8 @@ def newest_figures(frame: pd.DataFrame) -> pd.DataFrame:
     communes = (newest.groupby("commune", sort=True)
                 .agg(run_id=("run_id", "max"), taken_at=("taken_at", "max"),
                      **{f: (f, "sum") for f in FIGURES}).reset_index())
+    review = newest.groupby("commune", sort=True)[REVIEW].sum(min_count=1).reset_index()
+    communes = communes.merge(review, on="commune", how="left")
     communes["level"], communes["sheet"] = "commune", ""
     communes["clean_pct"] = _pct(communes["clean"], communes["parcels"])
     out = pd.concat([communes[COLUMNS], sheets[COLUMNS]], ignore_index=True)

@@ -36,7 +36,27 @@ def _sort_sheets(frame: pd.DataFrame) -> pd.DataFrame:
         .drop(columns="_n").reset_index(drop=True)
 
 
+FIGURES = ["parcels", "matched", "flagged", "open_errors", "reviewed", "clean"]
+
+
+def commune_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per commune the sums of its sheets' figures, clean % recomputed."""
+    cols = [c for c in FIGURES if c in summary]
+    if not len(summary):
+        return pd.DataFrame(columns=["commune", *cols, "clean_pct"])
+    nums = summary[cols].apply(pd.to_numeric, errors="coerce")
+    out = nums.groupby(summary["commune"].astype(str), sort=True).sum(min_count=1).reset_index()
+    parcels = out["parcels"].where(out["parcels"] > 0)
+    out["clean_pct"] = (100.0 * out["clean"] / parcels).round(1)
+    return out
+
+
 def write_report(path: str, flags: pd.DataFrame, summary: pd.DataFrame, run: dict) -> None:
+    """`summary` without open_errors/reviewed (a run's own figures) gets them from the stored
+    `flags` (with their review status), clean recomputed."""
+    if "open_errors" not in summary and "status" in flags and "run_id" in flags:
+        from .flags_store import review_figures
+        summary = review_figures(summary, flags)
     codes = flags.groupby(["code", "severity"]).size().rename("flags").reset_index()
     codes["title"] = codes["code"].map(lambda c: cat.check(c).title_tr() if c in cat.CATALOGUE else c)
     run_rows = pd.DataFrame({"item": list(run.keys()), "value": [str(v) for v in run.values()]})
@@ -45,6 +65,7 @@ def write_report(path: str, flags: pd.DataFrame, summary: pd.DataFrame, run: dic
             cols = [c for c in FLAG_COLUMNS if c in flags]
             flags[cols].to_excel(xl, sheet_name="flags", index=False)
             summary.to_excel(xl, sheet_name="sheets", index=False)
+            commune_summary(summary).to_excel(xl, sheet_name="communes", index=False)
             codes.to_excel(xl, sheet_name="codes", index=False)
             run_rows.to_excel(xl, sheet_name="run", index=False)
             for ws in xl.book.worksheets:

@@ -703,304 +703,399 @@
   <context>
     <name>CodesDock</name>
     <message>
-      <location filename="../ui/codes_dock.py" line="595" />
+      <location filename="../ui/codes_dock.py" line="600" />
       <source>(all sheets)</source>
       <translation>(mọi tờ bản đồ)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="359" />
+      <location filename="../ui/codes_dock.py" line="364" />
       <source>(first {0} shown)</source>
       <translation>(chỉ hiện {0} dòng đầu)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="274" />
+      <location filename="../ui/codes_dock.py" line="279" />
       <source>(no sheet)</source>
       <translation>(không có tờ)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="117" />
+      <location filename="../ui/codes_dock.py" line="121" />
       <source>After a split or merge</source>
       <translation>Sau khi tách hoặc gộp thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="148" />
+      <location filename="../ui/codes_dock.py" line="152" />
       <source>All</source>
       <translation>Tất cả</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="155" />
+      <location filename="../ui/codes_dock.py" line="159" />
       <source>Apply</source>
       <translation>Áp dụng</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="188" />
+      <location filename="../ui/codes_dock.py" line="192" />
       <source>Assign codes</source>
       <translation>Gán mã</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="528" />
+      <location filename="../ui/codes_dock.py" line="533" />
       <source>Assign identification codes</source>
       <translation>Gán mã định danh thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="139" />
+      <location filename="../ui/codes_dock.py" line="143" />
       <source>Band height</source>
       <translation>Chiều cao dải</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="129" />
+      <location filename="../ui/codes_dock.py" line="133" />
       <source>Band height in metres; 0: a tenth of the sheet side at the chosen scale</source>
       <translation>Chiều cao dải tính bằng mét; 0: một phần mười cạnh tờ bản đồ theo tỷ lệ đã chọn</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="128" />
+      <location filename="../ui/codes_dock.py" line="625" />
+      <source>Build reference</source>
+      <translation>Lập bảng đối chiếu</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="132" />
       <source>By scale</source>
       <translation>Theo tỷ lệ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="182" />
+      <location filename="../ui/codes_dock.py" line="186" />
       <source>Centroid when inside</source>
       <translation>Trọng tâm nếu nằm trong thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="189" />
+      <location filename="../ui/codes_dock.py" line="193" />
       <source>Check codes</source>
       <translation>Kiểm tra mã</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="510" />
+      <location filename="../ui/codes_dock.py" line="515" />
       <source>Choose the parcel layer first</source>
       <translation>Hãy chọn lớp thửa đất trước</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="213" />
+      <location filename="../ui/codes_dock.py" line="217" />
       <source>Clean</source>
       <translation>Sạch lỗi</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="213" />
+      <location filename="../ui/codes_dock.py" line="218" />
       <source>Clean %</source>
       <translation>% sạch lỗi</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="218" />
+      <location filename="../ui/codes_dock.py" line="223" />
       <source>Clean % over runs</source>
       <translation>% sạch lỗi qua các lần chạy</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="156" />
+      <location filename="../ui/codes_dock.py" line="160" />
       <source>Clear preview</source>
       <translation>Xóa xem trước</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="184" />
+      <location filename="../ui/codes_dock.py" line="188" />
       <source>Code field</source>
       <translation>Trường mã định danh</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="212" />
+      <location filename="../ui/codes_dock.py" line="216" />
       <source>Commune</source>
       <translation>Xã</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="540" />
+      <location filename="../ui/codes_dock.py" line="545" />
       <source>Could not write the codes into {0}</source>
       <translation>Không thể ghi mã định danh vào {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="459" />
+      <location filename="../ui/codes_dock.py" line="775" />
+      <source>Could not write the merger into {0}</source>
+      <translation>Không ghi được kết quả sáp nhập vào {0}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="464" />
       <source>Could not write the numbers into {0}</source>
       <translation>Không thể ghi số thửa vào {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="565" />
+      <location filename="../ui/codes_dock.py" line="570" />
       <source>Duplicates: {0}, stale: {1}, without code: {2}</source>
       <translation>Trùng: {0}, lỗi thời: {1}, chưa có mã: {2}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="116" />
+      <location filename="../ui/codes_dock.py" line="120" />
       <source>Fill missing numbers</source>
       <translation>Bổ sung số thửa còn thiếu</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="140" />
+      <location filename="../ui/codes_dock.py" line="144" />
       <source>First number</source>
       <translation>Số thửa bắt đầu</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="213" />
+      <location filename="../ui/codes_dock.py" line="217" />
       <source>Flagged</source>
       <translation>Có cờ lỗi</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="206" />
+      <location filename="../ui/codes_dock.py" line="210" />
       <source>Flags file (*.gpkg)</source>
       <translation>Tệp cờ lỗi (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="92" />
+      <location filename="../ui/codes_dock.py" line="95" />
       <source>Identification codes</source>
       <translation>Mã định danh thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="182" />
+      <location filename="../ui/codes_dock.py" line="627" />
+      <source>Import…</source>
+      <translation>Nhập…</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="186" />
       <source>Inner point</source>
       <translation>Điểm bên trong thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="212" />
+      <location filename="../ui/codes_dock.py" line="216" />
       <source>Matched</source>
       <translation>Khớp sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="137" />
+      <location filename="../ui/codes_dock.py" line="97" />
+      <source>Merger</source>
+      <translation>Sáp nhập</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="754" />
+      <source>Merger: renumber {0} parcels</source>
+      <translation>Sáp nhập: đánh số lại {0} thửa</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="141" />
       <source>Mode</source>
       <translation>Chế độ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="168" />
+      <location filename="../ui/codes_dock.py" line="640" />
+      <source>New commune</source>
+      <translation>Mã xã mới</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="172" />
       <source>New number</source>
       <translation>Số thửa mới</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="425" />
+      <location filename="../ui/codes_dock.py" line="640" />
+      <source>New sheet</source>
+      <translation>Số tờ mới</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="732" />
+      <source>No commune or sheet changes</source>
+      <translation>Không có thay đổi mã xã hay số tờ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="430" />
       <source>No number changes</source>
       <translation>Không có số thửa nào thay đổi</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="86" />
+      <location filename="../ui/codes_dock.py" line="89" />
       <source>No parcel layer</source>
       <translation>Chưa có lớp thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="219" />
+      <location filename="../ui/codes_dock.py" line="224" />
       <source>No runs</source>
       <translation>Chưa có lần chạy nào</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="150" />
+      <location filename="../ui/codes_dock.py" line="154" />
       <source>None</source>
       <translation>Bỏ chọn</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="135" />
+      <location filename="../ui/codes_dock.py" line="139" />
       <source>Number field</source>
       <translation>Trường số thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="91" />
+      <location filename="../ui/codes_dock.py" line="94" />
       <source>Numbering</source>
       <translation>Đánh số thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="167" />
+      <location filename="../ui/codes_dock.py" line="640" />
+      <source>Old commune</source>
+      <translation>Mã xã cũ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="171" />
       <source>Old number</source>
       <translation>Số thửa cũ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="136" />
+      <location filename="../ui/codes_dock.py" line="640" />
+      <source>Old sheet</source>
+      <translation>Số tờ cũ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="140" />
       <source>Old-number field</source>
       <translation>Trường số thửa cũ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="65" />
+      <location filename="../ui/codes_dock.py" line="217" />
+      <source>Open errors</source>
+      <translation>Lỗi còn mở</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="68" />
       <source>Parcel codes</source>
       <translation>Mã thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="248" />
+      <location filename="../ui/codes_dock.py" line="253" />
       <source>Parcel layer: {0}</source>
       <translation>Lớp thửa đất: {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="212" />
+      <location filename="../ui/codes_dock.py" line="216" />
       <source>Parcels</source>
       <translation>Thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="185" />
+      <location filename="../ui/codes_dock.py" line="189" />
       <source>Point rule</source>
       <translation>Quy tắc chọn điểm</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="154" />
+      <location filename="../ui/codes_dock.py" line="158" />
       <source>Preview</source>
       <translation>Xem trước</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="366" />
+      <location filename="../ui/codes_dock.py" line="371" />
       <source>Preview numbers</source>
       <translation>Xem trước số thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="93" />
+      <location filename="../ui/codes_dock.py" line="96" />
       <source>Progress</source>
       <translation>Tiến độ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="116" />
+      <location filename="../ui/codes_dock.py" line="120" />
       <source>Renumber all</source>
       <translation>Đánh số lại toàn bộ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="434" />
+      <location filename="../ui/codes_dock.py" line="439" />
       <source>Renumber {0} parcels</source>
       <translation>Đánh số lại {0} thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="138" />
+      <location filename="../ui/codes_dock.py" line="217" />
+      <source>Reviewed</source>
+      <translation>Đã rà soát</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="641" />
+      <source>Rule</source>
+      <translation>Quy tắc</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="142" />
       <source>Scale</source>
       <translation>Tỷ lệ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="167" />
+      <location filename="../ui/codes_dock.py" line="171" />
       <source>Sheet</source>
       <translation>Tờ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="134" />
+      <location filename="../ui/codes_dock.py" line="138" />
       <source>Sheet field</source>
       <translation>Trường số tờ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="145" />
+      <location filename="../ui/codes_dock.py" line="699" />
+      <source>Sheet reference table</source>
+      <translation>Bảng đối chiếu số tờ bản đồ cũ – mới</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="149" />
       <source>Sheets</source>
       <translation>Tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="144" />
+      <location filename="../ui/codes_dock.py" line="148" />
       <source>Sheets to number (checked)</source>
       <translation>Các tờ bản đồ cần đánh số (đã đánh dấu)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="428" />
+      <location filename="../ui/codes_dock.py" line="700" />
+      <source>Tables (*.csv *.xlsx *.xlsm *.txt)</source>
+      <translation>Bảng (*.csv *.xlsx *.xlsm *.txt)</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="744" />
+      <source>The field {0} is numeric and cannot hold {1}</source>
+      <translation>Trường {0} là kiểu số, không chứa được {1}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="433" />
       <source>The layer {0} cannot be edited</source>
       <translation>Không thể chỉnh sửa lớp {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="469" />
+      <location filename="../ui/codes_dock.py" line="474" />
       <source>The renumbering table could not be written: {0}</source>
       <translation>Không thể ghi bảng đánh số lại: {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="546" />
+      <location filename="../ui/codes_dock.py" line="551" />
       <source>{0} codes written. Duplicates: {1}, stale: {2}</source>
       <translation>Đã ghi {0} mã. Trùng: {1}, lỗi thời: {2}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="471" />
+      <location filename="../ui/codes_dock.py" line="476" />
       <source>{0} numbers changed (Ctrl+Z undoes); table: {1}</source>
       <translation>Đã đổi {0} số thửa (Ctrl+Z để hoàn tác); bảng: {1}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="356" />
+      <location filename="../ui/codes_dock.py" line="361" />
       <source>{0} parcels numbered on {1} sheets, {2} numbers change</source>
       <translation>Đã đánh số {0} thửa đất trên {1} tờ bản đồ, {2} số thửa thay đổi</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="473" />
+      <location filename="../ui/codes_dock.py" line="478" />
       <source>{0} parcels renumbered</source>
       <translation>Đã đánh số lại {0} thửa đất</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="779" />
+      <source>{0} parcels renumbered (Ctrl+Z undoes)</source>
+      <translation>Đã đánh số lại {0} thửa (Ctrl+Z để hoàn tác)</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="780" />
+      <source>{0} parcels renumbered after the merger</source>
+      <translation>Đã đánh số lại {0} thửa sau sáp nhập</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="684" />
+      <source>{0} sheets in the reference table</source>
+      <translation>{0} tờ trong bảng đối chiếu</translation>
     </message>
   </context>
   <context>
@@ -1416,7 +1511,7 @@
   <context>
     <name>GeometryDock</name>
     <message>
-      <location filename="../ui/geometry_dock.py" line="516" />
+      <location filename="../ui/geometry_dock.py" line="518" />
       <source>(new parcel)</source>
       <translation>(thửa mới)</translation>
     </message>
@@ -1431,12 +1526,12 @@
       <translation>Áp dụng</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="593" />
+      <location filename="../ui/geometry_dock.py" line="595" />
       <source>Apply these fixes?</source>
       <translation>Áp dụng các cách sửa này?</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="592" />
+      <location filename="../ui/geometry_dock.py" line="594" />
       <source>Apply to all of this kind</source>
       <translation>Áp dụng cho mọi lỗi cùng loại</translation>
     </message>
@@ -1486,17 +1581,17 @@
       <translation>Sửa mọi cờ lỗi còn mở có mã này trong tờ bản đồ, trong một bước hoàn tác</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="581" />
+      <location filename="../ui/geometry_dock.py" line="583" />
       <source>Fix {code} {key}</source>
       <translation>Sửa {code} {key}</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="579" />
+      <location filename="../ui/geometry_dock.py" line="581" />
       <source>Fix {n} {code} flag(s)</source>
       <translation>Sửa {n} cờ lỗi {code}</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="625" />
+      <location filename="../ui/geometry_dock.py" line="627" />
       <source>Fixed in the edit buffer ({what})</source>
       <translation>Đã sửa trong bộ đệm chỉnh sửa ({what})</translation>
     </message>
@@ -1526,12 +1621,12 @@
       <translation>Cách sửa cờ lỗi đã chọn</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="651" />
+      <location filename="../ui/geometry_dock.py" line="653" />
       <source>Layer {layer} cannot be edited.</source>
       <translation>Không thể chỉnh sửa lớp {layer}.</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="663" />
+      <location filename="../ui/geometry_dock.py" line="665" />
       <source>Layer {layer} refused the change.</source>
       <translation>Lớp {layer} không chấp nhận thay đổi.</translation>
     </message>
@@ -1591,7 +1686,7 @@
       <translation>Xem trước bắt điểm</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="623" />
+      <location filename="../ui/geometry_dock.py" line="625" />
       <source>Re-check failed: {error}</source>
       <translation>Kiểm tra lại thất bại: {error}</translation>
     </message>
@@ -1656,7 +1751,7 @@
       <translation>Bắt điểm ranh giới chung</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="577" />
+      <location filename="../ui/geometry_dock.py" line="579" />
       <source>Snap {n} parcel(s)</source>
       <translation>Bắt điểm {n} thửa</translation>
     </message>
@@ -1696,7 +1791,7 @@
       <translation>{code}: đã sửa {done} trong {n} cờ lỗi bằng cách này ({failed} không sửa được); {parcels} thửa thay đổi, {added} thửa mới, {removed} thửa bị xóa; tổng cộng {area:.2f} m² được dịch chuyển.</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="640" />
+      <location filename="../ui/geometry_dock.py" line="642" />
       <source>{n} flag(s) still found after the fix stay open.</source>
       <translation>{n} cờ lỗi vẫn còn phát hiện sau khi sửa nên vẫn để mở.</translation>
     </message>
@@ -1706,12 +1801,12 @@
       <translation>{n} thửa thay đổi, {area:.2f} m² được dịch chuyển. {notes}</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="518" />
+      <location filename="../ui/geometry_dock.py" line="520" />
       <source>{parcel} (removed)</source>
       <translation>{parcel} (đã xóa)</translation>
     </message>
     <message>
-      <location filename="../ui/geometry_dock.py" line="637" />
+      <location filename="../ui/geometry_dock.py" line="639" />
       <source>{text}: done; {fixed} flag(s) fixed. Save the layer's edits to keep the change; Ctrl+Z undoes it.</source>
       <translation>{text}: xong; đã sửa {fixed} cờ lỗi. Hãy lưu chỉnh sửa của lớp để giữ thay đổi; Ctrl+Z để hoàn tác.</translation>
     </message>
@@ -1894,112 +1989,117 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
   <context>
     <name>NumberParcelsAlgorithm</name>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="63" />
+      <location filename="../processing_provider/number_parcels.py" line="89" />
       <source>&lt;p&gt;Numbers parcels 1…n on each sheet from the north-west in zig-zag bands: the first band west → east, the next east → west. A parcel belongs to the band holding a point inside it.&lt;/p&gt;&lt;p&gt;Modes: &lt;b&gt;fill missing&lt;/b&gt; numbers only parcels without one, after the sheet's largest number; &lt;b&gt;renumber all&lt;/b&gt; numbers every parcel again; &lt;b&gt;after a split or merge&lt;/b&gt; gives the parcels whose number is missing or used twice on the sheet the sheet's max + 1, max + 2… and keeps the others.&lt;/p&gt;&lt;p&gt;Writes a &lt;b&gt;copy&lt;/b&gt; (GeoPackage: layer &lt;code&gt;parcels&lt;/code&gt;, the previous numbers of renumbered parcels in the old-number field, table &lt;code&gt;renumbering&lt;/code&gt; old → new). The source layer is never modified.&lt;/p&gt;</source>
       <translation>&lt;p&gt;Đánh số thứ tự thửa theo đường zích zắc từ 1 đến n trên mỗi tờ bản đồ, bắt đầu từ góc tây bắc theo từng dải: dải thứ nhất từ tây sang đông, dải tiếp theo từ đông sang tây. Thửa đất thuộc dải chứa một điểm nằm trong thửa.&lt;/p&gt;&lt;p&gt;Chế độ: &lt;b&gt;bổ sung số còn thiếu&lt;/b&gt; chỉ đánh số cho các thửa chưa có số thửa, tiếp sau số thửa lớn nhất của tờ; &lt;b&gt;đánh số lại toàn bộ&lt;/b&gt; đánh số lại mọi thửa; &lt;b&gt;sau khi tách hoặc hợp thửa&lt;/b&gt; gán cho các thửa thiếu số thửa hoặc bị trùng số thửa trên tờ các số max + 1, max + 2… của tờ và giữ nguyên các thửa khác.&lt;/p&gt;&lt;p&gt;Ghi ra một &lt;b&gt;bản sao&lt;/b&gt; (GeoPackage: lớp &lt;code&gt;parcels&lt;/code&gt;, số thửa cũ của các thửa được đánh số lại ghi trong trường số thửa cũ, bảng &lt;code&gt;renumbering&lt;/code&gt; cũ → mới). Lớp nguồn không bao giờ bị thay đổi.&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="90" />
+      <location filename="../processing_provider/number_parcels.py" line="119" />
       <source>After a split or merge (missing or duplicated numbers take max + 1)</source>
       <translation>Sau khi tách hoặc hợp thửa (thửa thiếu số hoặc trùng số nhận số max + 1)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="96" />
+      <location filename="../processing_provider/number_parcels.py" line="125" />
       <source>Band height in metres (0: a tenth of the sheet side)</source>
       <translation>Chiều cao dải, tính bằng mét (0: một phần mười cạnh tờ bản đồ)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="127" />
+      <location filename="../processing_provider/number_parcels.py" line="162" />
       <source>Cancelled: nothing was written.</source>
       <translation>Đã hủy: chưa ghi dữ liệu nào.</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="89" />
+      <location filename="../processing_provider/number_parcels.py" line="118" />
       <source>Fill missing numbers</source>
       <translation>Bổ sung số thửa còn thiếu</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="99" />
+      <location filename="../processing_provider/number_parcels.py" line="128" />
       <source>First number</source>
       <translation>Số thửa bắt đầu</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="54" />
+      <location filename="../processing_provider/number_parcels.py" line="80" />
       <source>Fixes</source>
       <translation>Sửa lỗi</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="102" />
+      <location filename="../processing_provider/number_parcels.py" line="131" />
       <source>GeoPackage (*.gpkg)</source>
       <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="93" />
+      <location filename="../processing_provider/number_parcels.py" line="122" />
       <source>Map scale (for the default band height)</source>
       <translation>Tỷ lệ bản đồ (để tính chiều cao dải mặc định)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="88" />
+      <location filename="../processing_provider/number_parcels.py" line="117" />
       <source>Mode</source>
       <translation>Chế độ</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="51" />
+      <location filename="../processing_provider/number_parcels.py" line="77" />
       <source>Number parcels</source>
       <translation>Đánh số thửa</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="102" />
+      <location filename="../processing_provider/number_parcels.py" line="131" />
       <source>Numbered copy</source>
       <translation>Bản sao đã đánh số thửa</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="104" />
+      <location filename="../processing_provider/number_parcels.py" line="133" />
       <source>Numbers changed</source>
       <translation>Số lượng số thửa đã thay đổi</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="83" />
+      <location filename="../processing_provider/number_parcels.py" line="112" />
       <source>Old-number field</source>
       <translation>Trường số thửa cũ</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="75" />
+      <location filename="../processing_provider/number_parcels.py" line="101" />
       <source>Parcel layer</source>
       <translation>Lớp thửa đất</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="80" />
+      <location filename="../processing_provider/number_parcels.py" line="109" />
       <source>Parcel number field (empty: found by name)</source>
       <translation>Trường số thửa (để trống: tìm theo tên trường)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="138" />
+      <location filename="../processing_provider/number_parcels.py" line="173" />
       <source>Parcels (numbered)</source>
       <translation>Thửa đất (đã đánh số)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="103" />
+      <location filename="../processing_provider/number_parcels.py" line="132" />
       <source>Parcels numbered</source>
       <translation>Số thửa đất đã được đánh số</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="89" />
+      <location filename="../processing_provider/number_parcels.py" line="118" />
       <source>Renumber all</source>
       <translation>Đánh số lại toàn bộ</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="122" />
+      <location filename="../processing_provider/number_parcels.py" line="151" />
       <source>Sheet field {0}, number field {1}</source>
       <translation>Trường số tờ {0}, trường số thửa {1}</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="77" />
+      <location filename="../processing_provider/number_parcels.py" line="103" />
+      <source>Sheet frames (bands start at the frame's north edge, height by its scale)</source>
+      <translation>Khung tờ bản đồ (dải bắt đầu từ cạnh bắc của khung, chiều cao theo tỷ lệ)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/number_parcels.py" line="106" />
       <source>Sheet number field (empty: found by name)</source>
       <translation>Trường số tờ (để trống: tìm theo tên trường)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/number_parcels.py" line="85" />
+      <location filename="../processing_provider/number_parcels.py" line="114" />
       <source>Sheets to number (comma-separated; empty: all)</source>
       <translation>Các tờ bản đồ cần đánh số (cách nhau bằng dấu phẩy; để trống: mọi tờ)</translation>
     </message>

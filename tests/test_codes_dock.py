@@ -179,26 +179,30 @@ def test_check_reports_stale_and_duplicate_codes(dock, parcels_layer):
 
 # -- progress -----------------------------------------------------------------------------
 
-SUMMARY = [  # run_id, taken_at, commune, sheet, parcels, matched, flagged, clean, clean_pct
-    (1, "2025-01-01T10:00:00+07:00", "06115", "1", 100, 90, 20, 80, 80.0),
-    (1, "2025-01-01T10:00:00+07:00", "06115", "2", 50, 50, 10, 40, 80.0),
-    (2, "2025-02-01T10:00:00+07:00", "06115", "1", 100, 95, 5, 95, 95.0),
-    (2, "2025-02-01T10:00:00+07:00", "06115", "2", 50, 50, 2, 48, 96.0),
-    (2, "2025-02-01T10:00:00+07:00", "06118", "7", 10, 10, 0, 10, 100.0),
+SUMMARY = [  # run_id, taken_at, commune, sheet, parcels, matched, flagged, clean, clean_pct,
+    #          open_errors, reviewed
+    (1, "2025-01-01T10:00:00+07:00", "06115", "1", 100, 90, 20, 80, 80.0, 20, 0),
+    (1, "2025-01-01T10:00:00+07:00", "06115", "2", 50, 50, 10, 40, 80.0, 10, 0),
+    (2, "2025-02-01T10:00:00+07:00", "06115", "1", 100, 95, 5, 95, 95.0, 4, 3),
+    (2, "2025-02-01T10:00:00+07:00", "06115", "2", 50, 50, 2, 48, 96.0, 2, 1),
+    (2, "2025-02-01T10:00:00+07:00", "06118", "7", 10, 10, 0, 10, 100.0, 0, 0),
 ]
 
 
-def write_summary(path):
+def write_summary(path, review=True):
+    """A sheet_summary table; review=False: a file from before open_errors/reviewed."""
     ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
     t = ds.CreateLayer("sheet_summary", None, ogr.wkbNone)
     kinds = [("run_id", ogr.OFTInteger), ("taken_at", ogr.OFTString), ("commune", ogr.OFTString),
              ("sheet", ogr.OFTString), ("parcels", ogr.OFTInteger64), ("matched", ogr.OFTInteger64),
-             ("flagged", ogr.OFTInteger64), ("clean", ogr.OFTInteger64), ("clean_pct", ogr.OFTReal)]
+             ("flagged", ogr.OFTInteger64), ("clean", ogr.OFTInteger64), ("clean_pct", ogr.OFTReal),
+             ("open_errors", ogr.OFTInteger64), ("reviewed", ogr.OFTInteger64)]
+    kinds = kinds if review else kinds[:9]
     for name, kind in kinds:
         t.CreateField(ogr.FieldDefn(name, kind))
     for row in SUMMARY:
         f = ogr.Feature(t.GetLayerDefn())
-        for k, v in enumerate(row):
+        for k, v in enumerate(row[:len(kinds)]):
             f.SetField(k, v)
         t.CreateFeature(f)
     ds = None
@@ -213,13 +217,148 @@ def test_progress_table_and_chart(dock, tmp_path):
     write_summary(path)
     assert dock.load_progress(str(path))
     rows = table_rows(dock.progress_table)
+    headers = [dock.progress_table.horizontalHeaderItem(c).text()
+               for c in range(dock.progress_table.columnCount())]
+    assert headers[4:7] == ["Flagged", "Open errors", "Reviewed"]
     assert rows == [
-        ["06115", "(all sheets)", "150", "145", "7", "143", "95.3"],
-        ["06115", "1", "100", "95", "5", "95", "95.0"],
-        ["06115", "2", "50", "50", "2", "48", "96.0"],
-        ["06118", "(all sheets)", "10", "10", "0", "10", "100.0"],
-        ["06118", "7", "10", "10", "0", "10", "100.0"],
+        ["06115", "(all sheets)", "150", "145", "7", "6", "4", "143", "95.3"],
+        ["06115", "1", "100", "95", "5", "4", "3", "95", "95.0"],
+        ["06115", "2", "50", "50", "2", "2", "1", "48", "96.0"],
+        ["06118", "(all sheets)", "10", "10", "0", "0", "0", "10", "100.0"],
+        ["06118", "7", "10", "10", "0", "0", "0", "10", "100.0"],
     ]
     assert dock.chart.points == [(1, 80.0), (2, round(100 * 153 / 160, 1))]
     dock.chart.resize(300, 150)
     dock.chart.grab()                   # paints without error
+
+
+# -- merger tab: sheet renumbering after the 2025 commune merger (00706 Xã Phú Linh formed
+# with 00703 and 00709, as in tests/test_merger.py) ------------------------------------------
+
+def _merger_rows():
+    rows = [("00706", str(s)) for s in range(1, 13)] + [("00706", "TĐ03-2014")]
+    rows += [("00703", str(s)) for s in range(1, 9)] + [("00709", str(s)) for s in range(1, 6)]
+    return [(c, s, n) for c, s in rows for n in (1, 2)]          # two parcels per sheet
+
+
+@pytest.fixture
+def merger_layer(tmp_path):
+    from osgeo import osr
+    path = tmp_path / "merger.gpkg"
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(3405)
+    lyr = ds.CreateLayer("parcels", srs, ogr.wkbPolygon)
+    for name, kind in (("MAXA", ogr.OFTString), ("SHBANDO", ogr.OFTString), ("SHTHUA", ogr.OFTInteger)):
+        lyr.CreateField(ogr.FieldDefn(name, kind))
+    for k, (commune, sheet, number) in enumerate(_merger_rows()):
+        f = ogr.Feature(lyr.GetLayerDefn())
+        f.SetField("MAXA", commune)
+        f.SetField("SHBANDO", sheet)
+        f.SetField("SHTHUA", number)
+        x, y = 585000 + 20 * k, 2325000
+        f.SetGeometry(ogr.CreateGeometryFromWkt(
+            f"POLYGON (({x} {y}, {x + 10} {y}, {x + 10} {y + 10}, {x} {y + 10}, {x} {y}))"))
+        lyr.CreateFeature(f)
+    ds = None
+    layer = QgsVectorLayer(f"{path}|layername=parcels", "parcels", "ogr")
+    assert layer.isValid()
+    return layer
+
+
+@pytest.fixture
+def merger_dock(qgis_iface, qgis_new_project, merger_layer):
+    QgsProject.instance().addMapLayer(merger_layer, False)
+    widget = CodesDock(qgis_iface)
+    widget.set_layer(merger_layer)
+    yield widget
+    widget.unload()
+    widget.deleteLater()
+
+
+def _layer_frame(layer):
+    import pandas as pd
+    rows = [(f.id(), f["MAXA"], f["SHBANDO"]) for f in layer.getFeatures()]
+    return pd.DataFrame(rows, columns=["fid", "commune", "sheet"], dtype=object)
+
+
+def test_merger_tab_widgets(merger_dock):
+    from qgis.PyQt.QtWidgets import QPushButton, QTableWidget, QWidget
+    assert merger_dock.findChild(QWidget, "codesMergerPage") is not None
+    for name in ("codesMergerBuild", "codesMergerImport", "codesMergerApply"):
+        assert merger_dock.findChild(QPushButton, name) is not None
+    assert merger_dock.findChild(QTableWidget, "codesMergerTable") is merger_dock.merger_table
+
+
+def test_merger_build_shows_the_sheet_reference(merger_dock, merger_layer):
+    import pandas as pd
+    from cadastre_cleaner.core.merger import REFERENCE_COLUMNS, sheet_reference
+    expected = sheet_reference(_layer_frame(merger_layer)[["commune", "sheet"]])
+    built = merger_dock.build_reference()
+    pd.testing.assert_frame_equal(built, expected)
+    table = merger_dock.merger_table
+    assert table.rowCount() == len(expected) == 26
+    shown = [[table.item(r, c).text() for c in range(5)] for r in range(table.rowCount())]
+    assert shown == expected[REFERENCE_COLUMNS].astype(str).values.tolist()
+    assert not merger_layer.isEditable()
+
+
+def test_merger_apply_one_undo_step_and_undo(merger_dock, merger_layer):
+    from cadastre_cleaner.core.merger import apply_merger, sheet_reference
+    before = _layer_frame(merger_layer)
+    reference = sheet_reference(before[["commune", "sheet"]])
+    expected, report = apply_merger(before[["commune", "sheet"]], reference, parcel_field=None)
+    numbers = values(merger_layer, "SHTHUA")
+    merger_dock.build_reference()
+    changed = merger_dock.apply_merger()
+    assert changed == len(report) == 2 * (8 + 5)
+    stack = merger_layer.undoStack()
+    assert stack.count() == 1
+    after = _layer_frame(merger_layer)
+    assert after["fid"].tolist() == before["fid"].tolist()
+    assert after["commune"].tolist() == expected["commune"].tolist()
+    assert after["sheet"].tolist() == expected["sheet"].tolist()
+    assert set(after["commune"]) == {"00706"}
+    assert values(merger_layer, "SHTHUA") == numbers           # parcel numbers never change
+    old_c, old_s = values(merger_layer, "MAXA_CU"), values(merger_layer, "SHBANDO_CU")
+    rows = set(report["row"])
+    for i, row in enumerate(before.itertuples()):
+        if i in rows:
+            assert (old_c[row.fid], old_s[row.fid]) == (row.commune, row.sheet)
+        else:
+            assert (old_c[row.fid], old_s[row.fid]) == (None, None)
+    assert merger_dock.apply_merger() == 0 and stack.count() == 1     # nothing left to do
+    stack.undo()
+    assert merger_layer.fields().indexOf("MAXA_CU") < 0 and merger_layer.fields().indexOf("SHBANDO_CU") < 0
+    restored = _layer_frame(merger_layer)
+    assert restored.values.tolist() == before.values.tolist()
+
+
+def test_merger_import_with_a_duplicate_row_is_refused(merger_dock, merger_layer, tmp_path):
+    built = merger_dock.build_reference()
+    path = tmp_path / "reference.csv"
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.writer(f)
+        writer.writerow(["old_commune", "old_sheet", "new_commune", "new_sheet", "rule"])
+        writer.writerow(["00703", "1", "00706", "13", "renumbered"])
+        writer.writerow(["00703", "1", "00706", "14", "renumbered"])
+    bar = merger_dock.iface.messageBar()
+    messages = []
+    original = bar.pushMessage
+    bar.pushMessage = lambda *args, **kw: messages.append(args)
+    try:
+        assert merger_dock.import_reference(str(path)) is False
+    finally:
+        bar.pushMessage = original
+    assert messages and "more than once" in str(messages[-1][1]) and "\n" not in str(messages[-1][1])
+    assert merger_dock.merger_reference is built
+    assert merger_dock.merger_table.rowCount() == len(built)
+    assert not merger_layer.isEditable() and merger_layer.undoStack().count() == 0
+
+
+def test_progress_of_a_file_from_before_review_figures(dock, tmp_path):
+    path = tmp_path / "flags.gpkg"
+    write_summary(path, review=False)
+    assert dock.load_progress(str(path))
+    rows = table_rows(dock.progress_table)
+    assert rows[1] == ["06115", "1", "100", "95", "5", "", "", "95", "95.0"]

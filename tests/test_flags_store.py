@@ -117,3 +117,37 @@ def test_a_file_that_is_not_a_flags_file_is_refused(tmp_path, case):
     from cadastre_cleaner.core.errors import InputError
     with pytest.raises(InputError, match="not a Cadastre Cleaner flags file"):
         check(case, case.parcels)                      # would overwrite the map: refused
+
+
+def sheet_rows(path):
+    ds = ogr.Open(str(path))
+    layer = ds.GetLayerByName("sheet_summary")
+    names = [layer.GetLayerDefn().GetFieldDefn(i).GetName() for i in range(layer.GetLayerDefn().GetFieldCount())]
+    return [{k: f.GetField(k) for k in names} for f in layer]
+
+
+def test_progress_counts_reviewed_and_open_errors_and_the_report_sums_communes(tmp_path, case):
+    import pandas as pd
+    out, report = tmp_path / "flags.gpkg", tmp_path / "report.xlsx"
+    check(case, out)
+    first = sheet_rows(out)
+    assert [(r["parcels"], r["matched"], r["flagged"], r["open_errors"], r["reviewed"], r["clean"])
+            for r in first] == [(5, 3, 2, 2, 0, 3)]
+    set_review(out, "4", "MAP_ONLY", "exception", "đất công")
+    run_check(CheckRequest(parcels=str(case.parcels), register=str(case.register), out=str(out),
+                           report=str(report)))
+    rows = sheet_rows(out)
+    newest = max(rows, key=lambda r: r["run_id"])
+    assert newest["run_id"] == 2 and len(rows) == 2
+    assert newest["open_errors"] == first[0]["open_errors"] - 1 == 1
+    assert newest["reviewed"] == first[0]["reviewed"] + 1 == 1
+    assert newest["flagged"] == 2                      # the run's own count, before review
+    assert newest["clean"] == 3 and newest["clean_pct"] == 60.0   # parcel 4 is still unmatched
+    sheets = pd.read_excel(report, sheet_name="sheets")
+    assert {"open_errors", "reviewed"} <= set(sheets.columns)
+    communes = pd.read_excel(report, sheet_name="communes", dtype={"commune": str})
+    assert len(communes) == 1
+    row = communes.iloc[0]
+    assert str(row["commune"]) == str(newest["commune"])
+    assert (row["parcels"], row["matched"], row["open_errors"], row["reviewed"], row["clean"]) == (5, 3, 1, 1, 3)
+    assert row["clean_pct"] == 60.0

@@ -140,7 +140,7 @@ def test_export_report_from_a_flags_file(provider, sheet_gpkg, tmp_path):
     result = processing.run("cadastre_cleaner:export_report", {"FLAGS": out, "OUTPUT": report})
     assert result["FLAG_COUNT"] == 2 and result["OPEN_FLAGS"] == 2
     book = openpyxl.load_workbook(report, read_only=True)
-    assert book.sheetnames == ["flags", "sheets", "codes", "run"]
+    assert book.sheetnames == ["flags", "sheets", "communes", "codes", "run"]
     codes = [row[0] for row in book["flags"].iter_rows(min_row=2, values_only=True)]
     assert sorted(codes) == ["GAP", "OVERLAP"]
     with pytest.raises(QgsProcessingException, match="no flags file"):

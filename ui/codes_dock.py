@@ -30,6 +30,9 @@ from qgis.PyQt.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, Q
 from ..core.errors import InputError
 from ..core.fields import MAP_ROLES, map_fields
 from ..core.flagset import FlagSet
+from ..core.merger import OLD_COMMUNE_FIELD, OLD_SHEET_FIELD, REFERENCE_COLUMNS, load_sheet_reference
+from ..core.merger import apply_merger as merger_apply
+from ..core.merger import sheet_reference
 from ..core.numbering import MODES, TABLE_COLUMNS, NumberingResult, number_parcels, parse_numbers
 from ..core.parcel_codes import CODE_LENGTH, DEFAULT_CODE_FIELD, RULES, assign_codes, check_codes
 from ..core.progress_history import clean_history, newest_figures, read_sheet_summary
@@ -91,6 +94,7 @@ class CodesDock(QgsDockWidget):
         self.tabs.addTab(self._build_numbering(), self.tr("Numbering"))
         self.tabs.addTab(self._build_codes(), self.tr("Identification codes"))
         self.tabs.addTab(self._build_progress(), self.tr("Progress"))
+        self.tabs.addTab(self._build_merger_tab(), self.tr("Merger"))
         outer.addWidget(self.tabs, 1)
         self.setWidget(body)
 
@@ -206,11 +210,12 @@ class CodesDock(QgsDockWidget):
         self.flags_file.setFilter(self.tr("Flags file (*.gpkg)"))
         self.flags_file.fileChanged.connect(lambda path: self.load_progress(path) if path else None)
         layout.addWidget(self.flags_file)
-        self.progress_table = QTableWidget(0, 7, page)
+        self.progress_table = QTableWidget(0, 9, page)
         self.progress_table.setObjectName("codesProgressTable")
         self.progress_table.setHorizontalHeaderLabels(
             [self.tr("Commune"), self.tr("Sheet"), self.tr("Parcels"), self.tr("Matched"),
-             self.tr("Flagged"), self.tr("Clean"), self.tr("Clean %")])
+             self.tr("Flagged"), self.tr("Open errors"), self.tr("Reviewed"), self.tr("Clean"),
+             self.tr("Clean %")])
         self._table_look(self.progress_table)
         layout.addWidget(self.progress_table, 2)
         self.chart = CleanChart(page)
@@ -594,7 +599,8 @@ class CodesDock(QgsDockWidget):
         for r, row in enumerate(self.progress.itertuples(index=False)):
             sheet = row.sheet if row.level == "sheet" else self.tr("(all sheets)")
             pct = "" if row.clean_pct != row.clean_pct else f"{row.clean_pct:.1f}"
-            cells = (row.commune, sheet, row.parcels, row.matched, row.flagged, row.clean, pct)
+            review = ["" if v != v else str(int(v)) for v in (row.open_errors, row.reviewed)]
+            cells = (row.commune, sheet, row.parcels, row.matched, row.flagged, *review, row.clean, pct)
             for c, value in enumerate(cells):
                 item = QTableWidgetItem(str(value))
                 if c >= 2:
@@ -607,6 +613,172 @@ class CodesDock(QgsDockWidget):
         self.chart.set_points([(int(r.run_id), float(r.clean_pct)) for r in self.history.itertuples()
                                if r.clean_pct == r.clean_pct])
         return True
+
+    # -- merger (sheet renumbering after the 2025 commune merger) ----------------------------
+
+    def _build_merger_tab(self) -> QWidget:
+        page = QWidget(self)
+        page.setObjectName("codesMergerPage")
+        layout = QVBoxLayout(page)
+        self.merger_reference = None
+        buttons = QHBoxLayout()
+        self.merger_build_button = self._button(page, "codesMergerBuild", self.tr("Build reference"),
+                                                self.build_reference)
+        self.merger_import_button = self._button(page, "codesMergerImport", self.tr("Import…"),
+                                                 self._ask_reference)
+        self.merger_apply_button = self._button(page, "codesMergerApply", self.tr("Apply"), self.apply_merger)
+        for b in (self.merger_build_button, self.merger_import_button, self.merger_apply_button):
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+        self.merger_summary = QLabel(page)
+        self.merger_summary.setObjectName("codesMergerSummary")
+        self.merger_summary.setWordWrap(True)
+        layout.addWidget(self.merger_summary)
+        self.merger_table = QTableWidget(0, 5, page)
+        self.merger_table.setObjectName("codesMergerTable")
+        self.merger_table.setHorizontalHeaderLabels(
+            [self.tr("Old commune"), self.tr("Old sheet"), self.tr("New commune"), self.tr("New sheet"),
+             self.tr("Rule")])
+        self._table_look(self.merger_table)
+        layout.addWidget(self.merger_table, 1)
+        return page
+
+    def _merger_fields(self):
+        """(commune field, sheet field) of the parcel layer, found by name."""
+        if self.layer is None:
+            raise InputError("no parcel layer", fix="choose the parcel layer first")
+        names = [n for n in self.layer.fields().names() if n not in (OLD_COMMUNE_FIELD, OLD_SHEET_FIELD)]
+        mapping = map_fields(names, "map", MAP_ROLES, required=("commune", "sheet"))
+        return mapping.get("commune"), mapping.get("sheet")
+
+    def _merger_read(self, names):
+        """fids and the values of fields `names` (edit buffer included), no geometry."""
+        from qgis.core import QgsFeatureRequest
+        layer = self.layer
+        idx = [layer.fields().indexOf(n) for n in names]
+        request = QgsFeatureRequest().setFlags(QgsFeatureRequest.Flag.NoGeometry)
+        fids, values = [], [[] for _ in names]
+        for f in layer.getFeatures(request):
+            fids.append(f.id())
+            attrs = f.attributes()
+            for k, i in enumerate(idx):
+                values[k].append(_value(attrs[i]) if i >= 0 else None)
+        return np.asarray(fids, dtype=np.int64), [np.asarray(v, dtype=object) for v in values]
+
+    def _merger_frame(self):
+        import pandas as pd
+        commune_f, sheet_f = self._merger_fields()
+        fids, (communes, sheets) = self._merger_read([commune_f, sheet_f])
+        frame = pd.DataFrame({"commune": pd.Series(communes, dtype=object),
+                              "sheet": pd.Series(sheets, dtype=object)})
+        return commune_f, sheet_f, fids, frame
+
+    def _show_reference(self, reference) -> None:
+        self.merger_reference = reference
+        shown = reference.head(MAX_TABLE_ROWS)
+        self.merger_table.setRowCount(0)
+        self.merger_table.setRowCount(len(shown))
+        for r, row in enumerate(shown[REFERENCE_COLUMNS].itertuples(index=False)):
+            for c, value in enumerate(row):
+                self.merger_table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+        self.merger_summary.setText(self.tr("{0} sheets in the reference table").format(len(reference)))
+
+    def build_reference(self):
+        """The sheet reference table from the layer's distinct (commune, sheet); shown in the table."""
+        try:
+            _, _, _, frame = self._merger_frame()
+            reference = sheet_reference(frame.drop_duplicates())
+        except InputError as err:
+            self._message(err.one_line() if hasattr(err, "one_line") else str(err))
+            return None
+        self._show_reference(reference)
+        return reference
+
+    def _ask_reference(self) -> None:
+        from qgis.PyQt.QtWidgets import QFileDialog
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Sheet reference table"), "",
+                                              self.tr("Tables (*.csv *.xlsx *.xlsm *.txt)"))
+        if path:
+            self.import_reference(path)
+
+    def import_reference(self, path: str) -> bool:
+        """Load an official sheet reference table (CSV/XLSX); errors go to the message bar."""
+        try:
+            reference = load_sheet_reference(path)
+        except InputError as err:
+            self._message(err.one_line() if hasattr(err, "one_line") else str(err))
+            return False
+        self._show_reference(reference)
+        return True
+
+    def apply_merger(self) -> int:
+        """Write the new commune and sheet into the layer's fields, the old values into
+        MAXA_CU / SHBANDO_CU (added if missing), as one undo step. Returns the number of
+        parcels changed."""
+        try:
+            commune_f, sheet_f, fids, frame = self._merger_frame()
+            reference = self.merger_reference
+            if reference is None:
+                reference = sheet_reference(frame.drop_duplicates())
+                self._show_reference(reference)
+            out, report = merger_apply(frame, reference, "commune", "sheet", None,
+                                       OLD_COMMUNE_FIELD, OLD_SHEET_FIELD)
+        except InputError as err:
+            self._message(err.one_line() if hasattr(err, "one_line") else str(err))
+            return 0
+        layer = self.layer
+        rows = report["row"].to_numpy(dtype=np.int64)
+        if not len(rows):
+            self._message(self.tr("No commune or sheet changes"), info=True)
+            return 0
+        fields = layer.fields()
+        commune_idx, sheet_idx = fields.indexOf(commune_f), fields.indexOf(sheet_f)
+        new_values = {}
+        for i in rows:
+            values = []
+            for idx, column in ((commune_idx, "commune"), (sheet_idx, "sheet")):
+                value = out[column].iat[i]
+                if fields.at(idx).isNumeric():
+                    value = _whole(_text(value))
+                    if value is None:
+                        self._message(self.tr("The field {0} is numeric and cannot hold {1}").format(
+                            fields.at(idx).name(), out[column].iat[i]))
+                        return 0
+                else:
+                    value = _text(value)
+                values.append(value)
+            new_values[int(i)] = values
+        if not layer.isEditable() and not layer.startEditing():
+            self._message(self.tr("The layer {0} cannot be edited").format(layer.name()))
+            return 0
+        layer.beginEditCommand(self.tr("Merger: renumber {0} parcels").format(len(rows)))
+        ok = True
+        olds = []
+        for name in (OLD_COMMUNE_FIELD, OLD_SHEET_FIELD):
+            if layer.fields().indexOf(name) < 0:
+                ok = ok and layer.addAttribute(QgsField(name, _STRING, "String", 50))
+            olds.append(layer.fields().indexOf(name))
+        ok = ok and all(i >= 0 for i in olds)
+        for i, (commune, sheet) in new_values.items() if ok else ():
+            fid = int(fids[i])
+            feature = layer.getFeature(fid)
+            for idx, new in ((commune_idx, commune), (sheet_idx, sheet)):
+                ok = ok and layer.changeAttributeValue(fid, idx, new, feature.attribute(idx))
+            for idx, column in zip(olds, ("commune", "sheet")):
+                old = frame[column].iat[i]
+                old_value = _text(old) if not layer.fields().at(idx).isNumeric() else _whole(_text(old))
+                ok = ok and layer.changeAttributeValue(fid, idx, old_value, feature.attribute(idx))
+            if not ok:
+                break
+        if not ok:
+            layer.destroyEditCommand()
+            self._message(self.tr("Could not write the merger into {0}").format(layer.name()))
+            return 0
+        layer.endEditCommand()
+        layer.triggerRepaint()
+        self.merger_summary.setText(self.tr("{0} parcels renumbered (Ctrl+Z undoes)").format(len(rows)))
+        self._message(self.tr("{0} parcels renumbered after the merger").format(len(rows)), info=True)
+        return int(len(rows))
 
     # -- housekeeping ---------------------------------------------------------------------
 
