@@ -119,3 +119,32 @@ def write_case(tmp: Path, parcels: list[P], register: list[R], sheets: list[str]
 def tol_1000(area: float) -> float:
     """The default area tolerance at 1:1000, for choosing test areas."""
     return 0.0004 * 1000 * math.sqrt(area)
+
+
+def write_wkt_sheet(path, parcels_wkt, frames=(), sheet="7", epsg=3405) -> str:
+    """A GeoPackage with `parcels` (SHBANDO = sheet, SHTHUA = 1, 2, … in order) from WKT,
+    and `sheets` (SHBANDO, TYLE 1:1000) from (sheet, WKT) frames: for topology cases."""
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(epsg)
+    layer = ds.CreateLayer("parcels", srs, ogr.wkbPolygon)
+    for name, kind in (("SHBANDO", ogr.OFTString), ("SHTHUA", ogr.OFTInteger)):
+        layer.CreateField(ogr.FieldDefn(name, kind))
+    for number, wkt in enumerate(parcels_wkt, start=1):
+        f = ogr.Feature(layer.GetLayerDefn())
+        f.SetField("SHBANDO", sheet)
+        f.SetField("SHTHUA", number)
+        f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        layer.CreateFeature(f)
+    if frames:
+        sl = ds.CreateLayer("sheets", srs, ogr.wkbPolygon)
+        sl.CreateField(ogr.FieldDefn("SHBANDO", ogr.OFTString))
+        sl.CreateField(ogr.FieldDefn("TYLE", ogr.OFTInteger))
+        for name, wkt in frames:
+            f = ogr.Feature(sl.GetLayerDefn())
+            f.SetField("SHBANDO", name)
+            f.SetField("TYLE", 1000)
+            f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+            sl.CreateFeature(f)
+    ds = None
+    return str(path)

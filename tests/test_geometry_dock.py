@@ -9,8 +9,10 @@ import hashlib
 
 import pytest
 import shapely
-from osgeo import ogr, osr
+from osgeo import ogr
 from qgis.core import QgsCoordinateReferenceSystem, QgsVectorLayer
+
+from casebuilder import write_wkt_sheet
 
 from cadastre_cleaner.core import review_store
 from cadastre_cleaner.core.flagset import FlagSet
@@ -45,27 +47,7 @@ PARCELS = [
 
 
 def _write(path):
-    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(3405)
-    layer = ds.CreateLayer("parcels", srs, ogr.wkbPolygon)
-    for name, kind in (("SHBANDO", ogr.OFTString), ("SHTHUA", ogr.OFTInteger)):
-        layer.CreateField(ogr.FieldDefn(name, kind))
-    for number, wkt in enumerate(PARCELS, start=1):
-        f = ogr.Feature(layer.GetLayerDefn())
-        f.SetField("SHBANDO", "7")
-        f.SetField("SHTHUA", number)
-        f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
-        layer.CreateFeature(f)
-    sl = ds.CreateLayer("sheets", srs, ogr.wkbPolygon)
-    sl.CreateField(ogr.FieldDefn("SHBANDO", ogr.OFTString))
-    sl.CreateField(ogr.FieldDefn("TYLE", ogr.OFTInteger))
-    f = ogr.Feature(sl.GetLayerDefn())
-    f.SetField("SHBANDO", "7")
-    f.SetField("TYLE", 1000)
-    f.SetGeometry(ogr.CreateGeometryFromWkt(_box(-100, -100, 400, 400)))
-    sl.CreateFeature(f)
-    ds = None
+    write_wkt_sheet(path, PARCELS, frames=[("7", _box(-100, -100, 400, 400))])
 
 
 @pytest.fixture
@@ -284,27 +266,7 @@ SINGLE_FAULTS = {
 
 
 def _write_parcels(path, wkts):
-    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(3405)
-    layer = ds.CreateLayer("parcels", srs, ogr.wkbPolygon)
-    for name, kind in (("SHBANDO", ogr.OFTString), ("SHTHUA", ogr.OFTInteger)):
-        layer.CreateField(ogr.FieldDefn(name, kind))
-    for number, wkt in enumerate(wkts, start=1):
-        f = ogr.Feature(layer.GetLayerDefn())
-        f.SetField("SHBANDO", "7")
-        f.SetField("SHTHUA", number)
-        f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
-        layer.CreateFeature(f)
-    sl = ds.CreateLayer("sheets", srs, ogr.wkbPolygon)
-    sl.CreateField(ogr.FieldDefn("SHBANDO", ogr.OFTString))
-    sl.CreateField(ogr.FieldDefn("TYLE", ogr.OFTInteger))
-    f = ogr.Feature(sl.GetLayerDefn())
-    f.SetField("SHBANDO", "7")
-    f.SetField("TYLE", 1000)
-    f.SetGeometry(ogr.CreateGeometryFromWkt(_box(-100, -100, 400, 400)))
-    sl.CreateFeature(f)
-    ds = None
+    write_wkt_sheet(path, wkts, frames=[("7", _box(-100, -100, 400, 400))])
 
 
 @pytest.mark.parametrize("code", list(SINGLE_FAULTS))

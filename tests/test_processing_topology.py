@@ -6,37 +6,15 @@ to the north by a long parcel: a GAP of 100 m².
 """
 import processing
 import pytest
-from osgeo import ogr, osr
+from osgeo import ogr
+from casebuilder import write_wkt_sheet
 from qgis.core import QgsProcessingException, QgsProcessingFeedback
 
 ALGORITHM = "cadastre_cleaner:check_topology"
 
 
 def _write(path, rects, sheets=None):
-    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(3405)
-    layer = ds.CreateLayer("parcels", srs, ogr.wkbPolygon)
-    for name, kind in (("SHBANDO", ogr.OFTString), ("SHTHUA", ogr.OFTInteger)):
-        layer.CreateField(ogr.FieldDefn(name, kind))
-    for number, wkt in enumerate(rects, start=1):
-        f = ogr.Feature(layer.GetLayerDefn())
-        f.SetField("SHBANDO", "7")
-        f.SetField("SHTHUA", number)
-        f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
-        layer.CreateFeature(f)
-    if sheets:
-        sl = ds.CreateLayer("sheets", srs, ogr.wkbPolygon)
-        sl.CreateField(ogr.FieldDefn("SHBANDO", ogr.OFTString))
-        sl.CreateField(ogr.FieldDefn("TYLE", ogr.OFTInteger))
-        for name, wkt in sheets:
-            f = ogr.Feature(sl.GetLayerDefn())
-            f.SetField("SHBANDO", name)
-            f.SetField("TYLE", 1000)
-            f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
-            sl.CreateFeature(f)
-    ds = None
-    return str(path)
+    return write_wkt_sheet(path, rects, frames=sheets or ())
 
 
 def _box(x0, y0, x1, y1):
