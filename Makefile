@@ -120,7 +120,7 @@ test: venv
 	$(HEADLESS) PYTHONSAFEPATH=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv
-	$(HEADLESS) $(PY) -m cadastre_cleaner.bench $(BENCH_ARGS)
+	$(HEADLESS) $(PY) -m cadastre_cleaner.benchmarks.bench $(BENCH_ARGS)
 
 # lrelease comes with Qt's Linguist tools; only this target needs them.
 translations: venv

@@ -149,15 +149,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _codes() -> int:
-    from .catalogue import CATALOGUE
+    from .flags.catalogue import CATALOGUE
     for check in CATALOGUE.values():
         print(f"{check.code:24} {check.group:9} {check.severity:8} {check.title}")
     return 0
 
 
 def _fix(args) -> int:
-    from .fix_run import FixRequest, run_fix
-    from .fix_topology import FIXABLE
+    from .fixes.run import FixRequest, run_fix
+    from .fixes.bulk import FIXABLE
     codes = [c.strip().upper() for item in args.fix for c in item.split(",") if c.strip()]
     unknown = [c for c in codes if c not in FIXABLE]
     if unknown:
@@ -186,7 +186,7 @@ def _sample(args) -> int:
                       unnoded_sheet_edges=args.unnoded_sheet_edges)
     t = time.perf_counter()
     res = generate_sample(args.out, spec, ConsoleProgress(args.quiet))
-    from .catalogue import codes
+    from .flags.catalogue import codes
     geometry = sum(v for k, v in res.n_defects.items() if k in set(codes("topology")))
     injected = f"{sum(res.n_defects.values()) - geometry} injected defects"
     if spec.geometry_defect_rate > 0:
@@ -207,9 +207,9 @@ def _sample(args) -> int:
 
 
 def _load(args) -> int:
-    from .loader import LoadRequest, load_sheets
+    from .loading.load import LoadRequest, load_sheets
     if args.provinces:
-        from .loader_crs import province_table
+        from .loading.crs import province_table
         for code, name, meridian, epsg in province_table():
             print(f"{code}  {meridian:>8}  EPSG:{epsg}  {name}")
         return 0

@@ -8,19 +8,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import catalogue as cat
-from .admin_units import AdminUnits, normalise_commune_code
+from .flags import catalogue as cat
+from .reference.admin_units import AdminUnits, normalise_commune_code
 from .errors import InputError
-from .fields import parse_overrides
-from .flags_store import now_iso, settings_json, write_flags
-from .flagset import FlagSet
-from .landuse import LandUseCodes
-from .prepare import prepare_map, prepare_register, prepare_sheets
+from .register.fields import parse_overrides
+from .flags.store import now_iso, settings_json, write_flags
+from .flags.flagset import FlagSet
+from .reference.landuse import LandUseCodes
+from .register.prepare import prepare_map, prepare_register, prepare_sheets
 from .progress import Progress
-from .readers import read_table, read_vector
-from .reconcile import ReconcileOptions, reconcile
-from .report import sheet_summary, write_report
-from .topology import DEFAULT_SCALE, TOPOLOGY_CODES, TopologyOptions, check_topology
+from .loading.readers import read_table, read_vector
+from .register.reconcile import ReconcileOptions, reconcile
+from .flags.report import sheet_summary, write_report
+from .topology.checks import DEFAULT_SCALE, TOPOLOGY_CODES, TopologyOptions, check_topology
 
 # register-group checks that look at the map alone, so they run without a register too
 MAP_SIDE_CODES = {"KEY_MISSING", "SHEET_MISMATCH", "COMMUNE_CODE_INVALID", "COMMUNE_CODE_OBSOLETE"}
@@ -107,7 +107,7 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckS
     progress.set_progress(95)
     if request.report:
         t = time.perf_counter()
-        from .flags_store import read_flags
+        from .flags.store import read_flags
         stored, _, _, _ = read_flags(request.out)
         write_report(request.report, stored, summary_frame, run)
         timings["report"] = time.perf_counter() - t

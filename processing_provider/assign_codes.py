@@ -2,7 +2,7 @@
 
 Writes a copy of the parcel layer with each parcel's 12-character GeoHash code and
 reports the stored codes that are duplicated or out of date; the source is only read.
-A thin front end over `core.parcel_codes`.
+A thin front end over `core.codes.identification`.
 """
 import numpy as np
 from qgis.core import (
@@ -17,11 +17,11 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import InputError
-from ..core.fields import MAP_ROLES, map_fields
-from ..core.flagset import FlagSet
-from ..core.numbering import write_copy
-from ..core.parcel_codes import DEFAULT_CODE_FIELD, RULES, assign_codes, check_codes
-from ..core.readers import read_vector
+from ..core.register.fields import MAP_ROLES, map_fields
+from ..core.flags.flagset import FlagSet
+from ..core.codes.numbering import write_copy
+from ..core.codes.identification import DEFAULT_CODE_FIELD, RULES, assign_codes, check_codes
+from ..core.loading.readers import read_vector
 from ..ui.compat import VECTOR_POLYGON
 from .flags_algorithm import FlagsAlgorithm
 

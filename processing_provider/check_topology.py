@@ -14,7 +14,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.catalogue import CATALOGUE, codes
+from ..core.flags.catalogue import CATALOGUE, codes
 from ..core.errors import InputError
 from ..core.pipeline import CheckRequest, run_check
 from ..core.progress import Cancelled, FeedbackProgress

@@ -9,7 +9,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import InputError
-from ..core.report import export_report
+from ..core.flags.report import export_report
 from ..ui.compat import FILE_BEHAVIOR_FILE
 
 

@@ -1,7 +1,7 @@
 """Processing algorithm "Fix topology" (cadastre_cleaner:fix_topology).
 
 Writes a corrected copy of the parcel layer and a change log; the source is only read.
-A thin front end over `core.fix_run.run_fix`, the same engine as the command `fix`.
+A thin front end over `core.fixes.run.run_fix`, the same engine as the command `fix`.
 """
 from qgis.core import (
     QgsProcessingContext,
@@ -15,10 +15,10 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.catalogue import CATALOGUE
+from ..core.flags.catalogue import CATALOGUE
 from ..core.errors import InputError
-from ..core.fix_run import FixRequest, run_fix
-from ..core.fix_topology import FIXABLE
+from ..core.fixes.run import FixRequest, run_fix
+from ..core.fixes.bulk import FIXABLE
 from ..core.progress import Cancelled, FeedbackProgress
 from ..ui.compat import FILE_BEHAVIOR_FILE, VECTOR_POLYGON
 from .flags_algorithm import FlagsAlgorithm

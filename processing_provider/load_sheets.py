@@ -1,6 +1,6 @@
 """Processing algorithm "Load cadastral sheets" (cadastre_cleaner:load_sheets).
 
-A thin front end over `core.loader.load_sheets`: the same engine, output and flags
+A thin front end over `core.loading.load.load_sheets`: the same engine, output and flags
 as the command `load`. The parcels layer and the flags are loaded into the project
 when it runs from the GUI.
 """
@@ -20,11 +20,11 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.catalogue import CATALOGUE, codes
+from ..core.flags.catalogue import CATALOGUE, codes
 from ..core.errors import InputError
-from ..core.loader_crs import province_names, province_table
-from ..core.loader import LoadRequest, load_sheets
-from ..core.loader_text import ENCODING_CHOICES
+from ..core.loading.crs import province_names, province_table
+from ..core.loading.load import LoadRequest, load_sheets
+from ..core.loading.text import ENCODING_CHOICES
 from ..core.progress import Cancelled, FeedbackProgress
 from ..ui.compat import FILE_BEHAVIOR_FILE, PARAMETER_FLAG_ADVANCED
 from .flags_algorithm import FlagsAlgorithm

@@ -2,7 +2,7 @@
 
 Writes a numbered copy of the parcel layer (old numbers kept in an old-number field,
 table `renumbering` old → new); the source is only read. A thin front end over
-`core.numbering`.
+`core.codes.numbering`.
 """
 from qgis.core import (
     QgsProcessingContext,
@@ -18,9 +18,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import InputError
-from ..core.fields import MAP_ROLES, map_fields
-from ..core.numbering import MODES, number_parcels, write_numbered
-from ..core.readers import read_vector
+from ..core.register.fields import MAP_ROLES, map_fields
+from ..core.codes.numbering import MODES, number_parcels, write_numbered
+from ..core.loading.readers import read_vector
 from ..ui.compat import VECTOR_POLYGON
 from .flags_algorithm import FlagsAlgorithm
 
@@ -35,10 +35,10 @@ def frame_tops_and_bands(sheets_source: str, parcel_sheets, geoms):
     import pandas as pd
     import shapely
 
-    from ..core.admin_units import AdminUnits
-    from ..core.keys import normalise_key
-    from ..core.prepare import prepare_sheets
-    from ..core.sheet_grid import SHEET_SIZE_M
+    from ..core.reference.admin_units import AdminUnits
+    from ..core.register.keys import normalise_key
+    from ..core.register.prepare import prepare_sheets
+    from ..core.reference.sheet_grid import SHEET_SIZE_M
     sheets, frames, _ = prepare_sheets(read_vector(sheets_source, role="sheets"), None, "", AdminUnits.load())
     table = pd.DataFrame({"sheet": sheets["sheet"].to_numpy(object), "top": shapely.bounds(frames)[:, 3],
                           "band": [SHEET_SIZE_M.get(int(s), np.nan) / 10 if s == s else np.nan

@@ -2,7 +2,7 @@
 
 Writes corrected copies with the post-2025 commune codes and sheet numbers, the old
 values kept in MAXA_CU / SHBANDO_CU; the sources are only read. A thin front end over
-`core.merger.run_merger`.
+`core.codes.merger.run_merger`.
 """
 from qgis.core import (
     QgsProcessingContext,
@@ -16,7 +16,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import InputError
-from ..core.merger import run_merger
+from ..core.codes.merger import run_merger
 from ..ui.compat import FILE_BEHAVIOR_FILE, VECTOR_POLYGON
 from .flags_algorithm import FlagsAlgorithm
 

@@ -5,7 +5,7 @@ vietnam-provinces 2026.9.0 and the name-based table in vietnamadminunits 1.0.4).
 import numpy as np
 import pandas as pd
 
-from cadastre_cleaner.core.admin_units import AdminUnits, normalise_commune_code, normalise_commune_codes
+from cadastre_cleaner.core.reference.admin_units import AdminUnits, normalise_commune_code, normalise_commune_codes
 
 
 def units():

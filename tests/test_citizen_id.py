@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 
-from cadastre_cleaner.core.citizen_id import REASONS, check_citizen_ids, describe_reason
+from cadastre_cleaner.core.register.citizen_id import REASONS, check_citizen_ids, describe_reason
 
 
 def check(values, **kwargs):

@@ -10,7 +10,7 @@ import pytest
 from osgeo import ogr
 from qgis.core import QgsProject, QgsVectorLayer
 
-from cadastre_cleaner.core.parcel_codes import CODE_LENGTH
+from cadastre_cleaner.core.codes.identification import CODE_LENGTH
 from cadastre_cleaner.core.sample import SampleSpec, generate_sample
 from cadastre_cleaner.ui.codes_dock import DEFAULT_OLD_NUMBER_FIELD, CodesDock
 
@@ -292,7 +292,7 @@ def test_merger_tab_widgets(merger_dock):
 
 def test_merger_build_shows_the_sheet_reference(merger_dock, merger_layer):
     import pandas as pd
-    from cadastre_cleaner.core.merger import REFERENCE_COLUMNS, sheet_reference
+    from cadastre_cleaner.core.codes.merger import REFERENCE_COLUMNS, sheet_reference
     expected = sheet_reference(_layer_frame(merger_layer)[["commune", "sheet"]])
     built = merger_dock.build_reference()
     pd.testing.assert_frame_equal(built, expected)
@@ -304,7 +304,7 @@ def test_merger_build_shows_the_sheet_reference(merger_dock, merger_layer):
 
 
 def test_merger_apply_one_undo_step_and_undo(merger_dock, merger_layer):
-    from cadastre_cleaner.core.merger import apply_merger, sheet_reference
+    from cadastre_cleaner.core.codes.merger import apply_merger, sheet_reference
     before = _layer_frame(merger_layer)
     reference = sheet_reference(before[["commune", "sheet"]])
     expected, report = apply_merger(before[["commune", "sheet"]], reference, parcel_field=None)

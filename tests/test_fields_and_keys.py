@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 
 from cadastre_cleaner.core.errors import InputError
-from cadastre_cleaner.core.fields import MAP_ROLES, REGISTER_ROLES, map_fields, parse_overrides
-from cadastre_cleaner.core.keys import normalise_key, parse_numbers
+from cadastre_cleaner.core.register.fields import MAP_ROLES, REGISTER_ROLES, map_fields, parse_overrides
+from cadastre_cleaner.core.register.keys import normalise_key, parse_numbers
 
 
 @pytest.mark.parametrize("header,role", [

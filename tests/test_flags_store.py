@@ -3,7 +3,7 @@ import pytest
 from osgeo import ogr
 
 from casebuilder import P, R, write_case
-from cadastre_cleaner.core import flags_store
+from cadastre_cleaner.core.flags import store as flags_store
 from cadastre_cleaner.core.pipeline import CheckRequest, run_check
 
 

@@ -1,4 +1,4 @@
-"""Identification codes (core/parcel_codes.py): GeoHash, VN-2000 → WGS84, the point rule,
+"""Identification codes (core/codes/identification.py): GeoHash, VN-2000 → WGS84, the point rule,
 PARCEL_CODE_DUPLICATE / PARCEL_CODE_STALE and cadastre_cleaner:assign_codes."""
 import math
 import re
@@ -9,11 +9,11 @@ import pytest
 import shapely
 from osgeo import ogr, osr
 
-from cadastre_cleaner.core import catalogue
-from cadastre_cleaner.core.flagset import FlagSet
-from cadastre_cleaner.core.parcel_codes import (VN2000_TOWGS84, assign_codes, check_codes, code_points,
+from cadastre_cleaner.core.flags import catalogue
+from cadastre_cleaner.core.flags.flagset import FlagSet
+from cadastre_cleaner.core.codes.identification import (VN2000_TOWGS84, assign_codes, check_codes, code_points,
                                                 geohash, to_wgs84)
-from cadastre_cleaner.core.readers import read_vector
+from cadastre_cleaner.core.loading.readers import read_vector
 from cadastre_cleaner.core.sample import SampleSpec, generate_sample
 
 B32 = "0123456789bcdefghjkmnpqrstuvwxyz"

@@ -14,10 +14,10 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsVectorLayer
 
 from casebuilder import write_wkt_sheet
 
-from cadastre_cleaner.core import review_store
-from cadastre_cleaner.core.flagset import FlagSet
+from cadastre_cleaner.core.flags import review as review_store
+from cadastre_cleaner.core.flags.flagset import FlagSet
 from cadastre_cleaner.core.pipeline import CheckRequest, run_check
-from cadastre_cleaner.core.topology import TopologyOptions, check_topology
+from cadastre_cleaner.core.topology.checks import TopologyOptions, check_topology
 from cadastre_cleaner.ui.geometry_dock import GeometryDock, LayerSource, to_shapely
 
 X, Y = 585000.0, 2325000.0

@@ -11,7 +11,7 @@ import pytest
 import shapely
 from shapely import Polygon, box
 
-from cadastre_cleaner.core import geometry_fixes as gf
+from cadastre_cleaner.core.fixes import geometry as gf
 
 TOL_1000 = 0.15
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from cadastre_cleaner.core.errors import InputError
-from cadastre_cleaner.core.landuse import LandUseCodes, normalise_landuse
+from cadastre_cleaner.core.reference.landuse import LandUseCodes, normalise_landuse
 
 # Circular 27/2018 list as given in DOMAIN.md.
 TT27_2018 = """LUC LUK LUN BHK NHK CLN RSX RPH RDD NTS LMU NKH ONT ODT TSC DTS DVH DYT DGD DTT DKH DXH

@@ -15,13 +15,13 @@ import pytest
 import shapely
 from osgeo import gdal, ogr, osr
 
-from cadastre_cleaner.core import vn_encodings
+from cadastre_cleaner.core.loading import vn_encodings
 from cadastre_cleaner.core.errors import InputError
-from cadastre_cleaner.core.loader import LoadRequest, load_sheets
-from cadastre_cleaner.core.loader_crs import PROVINCE_MERIDIANS, province_epsg, province_table
-from cadastre_cleaner.core.loader_linework import LevelMapping, polygonize
-from cadastre_cleaner.core.loader_names import commune_from_folders, compile_patterns, sheet_from_name
-from cadastre_cleaner.core.readers import read_vector
+from cadastre_cleaner.core.loading.load import LoadRequest, load_sheets
+from cadastre_cleaner.core.loading.crs import PROVINCE_MERIDIANS, province_epsg, province_table
+from cadastre_cleaner.core.loading.linework import LevelMapping, polygonize
+from cadastre_cleaner.core.loading.names import commune_from_folders, compile_patterns, sheet_from_name
+from cadastre_cleaner.core.loading.readers import read_vector
 from cadastre_cleaner.core.sample import SampleSpec
 from cadastre_cleaner.core.sample.sheet_files import SheetFilesSpec, generate_sheet_files, legacy_form
 

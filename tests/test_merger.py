@@ -1,4 +1,4 @@
-"""Sheet renumbering after the 2025 commune merger (core.merger).
+"""Sheet renumbering after the 2025 commune merger (core.codes.merger).
 
 The real case used: Xã Phú Linh, Tuyên Quang (current code 00706) was formed from
 00703 Xã Kim Thạch (code closed), 00706 Xã Phú Linh (code kept: People's Committee
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from osgeo import ogr, osr
 
-from cadastre_cleaner.core.admin_units import AdminUnits
+from cadastre_cleaner.core.reference.admin_units import AdminUnits
 from cadastre_cleaner.core.errors import InputError
-from cadastre_cleaner.core.merger import (
+from cadastre_cleaner.core.codes.merger import (
     apply_merger,
     load_sheet_reference,
     run_merger,

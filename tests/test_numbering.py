@@ -1,4 +1,4 @@
-"""Parcel numbering (core/numbering.py): zig-zag bands, the three modes, the
+"""Parcel numbering (core/codes/numbering.py): zig-zag bands, the three modes, the
 renumbering table, the numbered copy and cadastre_cleaner:number_parcels."""
 import numpy as np
 import pandas as pd
@@ -6,8 +6,8 @@ import pytest
 import shapely
 from osgeo import ogr, osr
 
-from cadastre_cleaner.core.numbering import number_parcels, write_numbered
-from cadastre_cleaner.core.readers import read_vector
+from cadastre_cleaner.core.codes.numbering import number_parcels, write_numbered
+from cadastre_cleaner.core.loading.readers import read_vector
 from cadastre_cleaner.core.sample import SampleSpec, generate_sample
 
 X0, Y0 = 585000.0, 2325000.0

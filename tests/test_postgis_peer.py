@@ -9,7 +9,7 @@ import os
 import pytest
 from osgeo import ogr
 
-from cadastre_cleaner import postgis_peer
+from cadastre_cleaner.benchmarks import postgis_peer
 
 pytestmark = pytest.mark.needs_engine
 
@@ -154,7 +154,7 @@ def test_our_engine_agrees_with_postgis_on_a_generated_commune(pg, tmp_path):
     """Same invalid count, same overlapping pairs with the same areas, same holes."""
     import numpy as np
 
-    from cadastre_cleaner.bench import MIN_AREA, agreement, topology_figures
+    from cadastre_cleaner.benchmarks.bench import MIN_AREA, agreement, topology_figures
     from cadastre_cleaner.core.pipeline import CheckRequest, compute
     from cadastre_cleaner.core.sample import SampleSpec, generate_sample
 

@@ -3,7 +3,7 @@ the right suggestion, and clean parcels stay clean (the answer key says which is
 import pandas as pd
 import pytest
 
-from cadastre_cleaner.core.answer_key import score
+from cadastre_cleaner.core.sample.answer_key import score
 from cadastre_cleaner.core.pipeline import CheckRequest, _flag_rows, compute
 from cadastre_cleaner.core.sample import SampleSpec, generate_sample
 

@@ -23,11 +23,11 @@ from openpyxl.utils.cell import range_boundaries
 from osgeo import gdal, ogr
 
 from casebuilder import P, write_case
-from cadastre_cleaner.core import readers
+from cadastre_cleaner.core.loading import readers
 from cadastre_cleaner.core.errors import InputError
 from cadastre_cleaner.core.pipeline import CheckRequest, compute
-from cadastre_cleaner.core.readers import read_table, read_table_header
-from cadastre_cleaner.core.vn_encodings import from_unicode
+from cadastre_cleaner.core.loading.readers import read_table, read_table_header
+from cadastre_cleaner.core.loading.vn_encodings import from_unicode
 
 DATA = Path(__file__).resolve().parent / "data"
 

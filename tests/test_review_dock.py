@@ -18,11 +18,11 @@ from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsCoordinateTransfor
 from pytest_qgis.utils import process_events
 from qgis.PyQt.QtCore import Qt
 
-from cadastre_cleaner.core import catalogue as cat
-from cadastre_cleaner.core import review_store
+from cadastre_cleaner.core.flags import catalogue as cat
+from cadastre_cleaner.core.flags import review as review_store
 from cadastre_cleaner.core.errors import InputError
-from cadastre_cleaner.core.flag_export import export_flags
-from cadastre_cleaner.core.flags_store import write_flags
+from cadastre_cleaner.core.flags.export import export_flags
+from cadastre_cleaner.core.flags.store import write_flags
 from cadastre_cleaner.core.pipeline import CheckRequest, run_check
 from cadastre_cleaner.core.sample import SampleSpec, generate_sample
 from cadastre_cleaner.ui import review_dock as review_dock_module

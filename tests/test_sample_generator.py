@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from cadastre_cleaner.core.admin_units import AdminUnits
-from cadastre_cleaner.core.landuse import LandUseCodes
+from cadastre_cleaner.core.reference.admin_units import AdminUnits
+from cadastre_cleaner.core.reference.landuse import LandUseCodes
 from cadastre_cleaner.core.sample import SampleSpec, generate_sample
-from cadastre_cleaner.core.sheet_grid import area_tolerance, sheet_frame, zigzag_order
+from cadastre_cleaner.core.reference.sheet_grid import area_tolerance, sheet_frame, zigzag_order
 
 ALL_CODES = {"NUMBER_MISMATCH", "SHEET_MISMATCH", "MAP_ONLY", "REGISTER_ONLY", "DUPLICATE_KEY_MAP",
              "DUPLICATE_KEY_REGISTER", "AREA_MISMATCH", "LANDUSE_MISMATCH", "LANDUSE_INVALID",

@@ -10,7 +10,7 @@ import shapely
 
 from cadastre_cleaner.core.sample import SampleSpec, generate_sample
 from cadastre_cleaner.core.sample.geom_defects import KINDS
-from cadastre_cleaner.core.sheet_grid import POSITIONAL_ACCURACY_M, area_tolerance
+from cadastre_cleaner.core.reference.sheet_grid import POSITIONAL_ACCURACY_M, area_tolerance
 
 # digests of the generator's output for SampleSpec(parcels=3000, seed=5), recorded before
 # geometry defects existed: at geometry_defect_rate 0 nothing may change
@@ -463,7 +463,7 @@ def _perfect_flags(commune):
 
 
 def test_score_topology_finds_every_keyed_defect_and_no_false_flag(commune):
-    from cadastre_cleaner.core.answer_key import score_topology
+    from cadastre_cleaner.core.sample.answer_key import score_topology
     flags = _perfect_flags(commune)
     s = score_topology(flags.drop(columns="geometry"), flags["geometry"], commune.key,
                        commune.parcels["fid"].to_numpy())
@@ -474,7 +474,7 @@ def test_score_topology_finds_every_keyed_defect_and_no_false_flag(commune):
 
 
 def test_score_topology_counts_misses_and_false_flags(commune):
-    from cadastre_cleaner.core.answer_key import score_topology
+    from cadastre_cleaner.core.sample.answer_key import score_topology
     flags = _perfect_flags(commune)
     gap = flags.index[flags["code"] == "GAP"][0]
     keyed = set(commune.topo["map_fid"].dropna().astype(int))
@@ -499,7 +499,7 @@ def test_score_topology_counts_misses_and_false_flags(commune):
 
 
 def test_register_score_ignores_topology_rows(commune):
-    from cadastre_cleaner.core.answer_key import score
+    from cadastre_cleaner.core.sample.answer_key import score
     reg = commune.key[commune.key["group"] == "register"]
     flags = reg[["code", "map_fid", "register_row"]].assign(suggested_parcel=None, suggested_sheet=None,
                                                             suggested_commune=None)

@@ -4,7 +4,7 @@ import pytest
 import shapely
 
 from cadastre_cleaner.core.errors import InputError
-from cadastre_cleaner.core.sheet_grid import (
+from cadastre_cleaner.core.reference.sheet_grid import (
     POSITIONAL_ACCURACY_M, SCALES, SHEET_SIZE_M, GridSettings, area_tolerance, sheet_code,
     sheet_frame, sheet_scale, zigzag_order)
 

@@ -5,8 +5,8 @@ import pytest
 import shapely
 from shapely import Polygon, box
 
-from cadastre_cleaner.core.flagset import FlagSet
-from cadastre_cleaner.core.topology import TopologyOptions, check_topology
+from cadastre_cleaner.core.flags.flagset import FlagSet
+from cadastre_cleaner.core.topology.checks import TopologyOptions, check_topology
 
 
 def run(geoms, sheets=None, frames=None, codes=None, scale=1000.0, sheet_of=None, **opt):
@@ -255,7 +255,7 @@ def test_threads_give_the_same_flags_as_one_worker():
     for workers in (1, 2):
         flags = FlagSet()
         opts = TopologyOptions(workers=workers)
-        from cadastre_cleaner.core import topology
+        from cadastre_cleaner.core.topology import checks as topology
         old = topology._Pool.map.__defaults__
         topology._Pool.map.__defaults__ = (10,)      # split even this small layer
         try:

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from cadastre_cleaner.core.answer_key import score_topology
-from cadastre_cleaner.core.fix_run import FixRequest, run_fix
+from cadastre_cleaner.core.sample.answer_key import score_topology
+from cadastre_cleaner.core.fixes.run import FixRequest, run_fix
 from cadastre_cleaner.core.pipeline import CheckRequest, _flag_rows, compute
-from cadastre_cleaner.core.readers import read_vector
+from cadastre_cleaner.core.loading.readers import read_vector
 from cadastre_cleaner.core.sample import SampleSpec, generate_sample
 
 

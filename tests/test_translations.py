@@ -62,7 +62,7 @@ def test_compiled_qm_carries_the_ts_translations(tool, qgis_app):
 
 
 def test_catalogue_titles_come_out_in_vietnamese_when_the_translator_is_installed(qgis_app):
-    from cadastre_cleaner.core.catalogue import check
+    from cadastre_cleaner.core.flags.catalogue import check
     translator = QTranslator()
     assert translator.load(str(ROOT / "i18n" / "cadastre_cleaner_vi.qm"))
     QCoreApplication.installTranslator(translator)

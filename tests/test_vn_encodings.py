@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from cadastre_cleaner.core.vn_encodings import (
+from cadastre_cleaner.core.loading.vn_encodings import (
     VIETNAMESE_LETTERS, decode_legacy, detect, encode_legacy, fix_column, from_unicode, to_unicode,
 )
 

@@ -10,7 +10,7 @@ import logging
 from qgis.core import QgsTask
 from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
 
-from ..core import catalogue as cat
+from ..core.flags import catalogue as cat
 from ..core.errors import InputError
 from ..core.pipeline import CheckRequest, CheckSummary, run_check
 from ..core.progress import Cancelled, Progress

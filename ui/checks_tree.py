@@ -6,7 +6,7 @@ register checks that need one are greyed out and not asked for.
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import QTreeWidget, QTreeWidgetItem
 
-from ..core import catalogue as cat
+from ..core.flags import catalogue as cat
 from ..core.pipeline import MAP_SIDE_CODES
 
 GROUPS = ("register", "topology")

@@ -1,10 +1,10 @@
 """Parcel codes dock (issue #6): parcel numbering, identification codes and cleaning progress.
 
 Tabs:
-  Numbering               zig-zag numbers per sheet (core.numbering): preview as labels on
+  Numbering               zig-zag numbers per sheet (core.codes.numbering): preview as labels on
                           the map and a table old → new, apply in the edit buffer as one
                           undo step, renumbering table written to a CSV;
-  Identification codes    GeoHash codes (core.parcel_codes) written into a field as one
+  Identification codes    GeoHash codes (core.codes.identification) written into a field as one
                           undo step, with duplicate and stale counts (check_codes);
   Progress                per commune and per sheet, the newest run's figures from the
                           flags file's sheet_summary, and clean % over the runs.
@@ -28,15 +28,15 @@ from qgis.PyQt.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, Q
                                  QVBoxLayout, QWidget)
 
 from ..core.errors import InputError
-from ..core.fields import MAP_ROLES, map_fields
-from ..core.flagset import FlagSet
-from ..core.merger import OLD_COMMUNE_FIELD, OLD_SHEET_FIELD, REFERENCE_COLUMNS, load_sheet_reference
-from ..core.merger import apply_merger as merger_apply
-from ..core.merger import sheet_reference
-from ..core.numbering import MODES, TABLE_COLUMNS, NumberingResult, number_parcels, parse_numbers
-from ..core.parcel_codes import CODE_LENGTH, DEFAULT_CODE_FIELD, RULES, assign_codes, check_codes
-from ..core.progress_history import clean_history, newest_figures, read_sheet_summary
-from ..core.sheet_grid import SHEET_SIZE_M
+from ..core.register.fields import MAP_ROLES, map_fields
+from ..core.flags.flagset import FlagSet
+from ..core.codes.merger import OLD_COMMUNE_FIELD, OLD_SHEET_FIELD, REFERENCE_COLUMNS, load_sheet_reference
+from ..core.codes.merger import apply_merger as merger_apply
+from ..core.codes.merger import sheet_reference
+from ..core.codes.numbering import MODES, TABLE_COLUMNS, NumberingResult, number_parcels, parse_numbers
+from ..core.codes.identification import CODE_LENGTH, DEFAULT_CODE_FIELD, RULES, assign_codes, check_codes
+from ..core.flags.history import clean_history, newest_figures, read_sheet_summary
+from ..core.reference.sheet_grid import SHEET_SIZE_M
 
 TAG = "Cadastre Cleaner"
 DEFAULT_OLD_NUMBER_FIELD = "SHTHUA_CU"

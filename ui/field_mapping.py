@@ -1,7 +1,7 @@
 """A table of field roles: which field of each input plays which role.
 
 Each row is one role of one side (map, register, sheets) with a combo box of that
-input's fields. The combo starts at the field `core.fields.map_fields` would pick
+input's fields. The combo starts at the field `core.register.fields.map_fields` would pick
 by itself ("auto"); choosing another makes an override ("map.sheet": "SOTO"), the
 form `CheckRequest.field_overrides` takes. A role with no auto choice offers an
 empty entry; a role with one does not, because the engine would pick it anyway.
@@ -11,7 +11,7 @@ from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableWidget, QTableWidgetItem
 
 from ..core.errors import InputError
-from ..core.fields import MAP_ROLES, REGISTER_ROLES, REQUIRED, SHEET_ROLES, map_fields
+from ..core.register.fields import MAP_ROLES, REGISTER_ROLES, REQUIRED, SHEET_ROLES, map_fields
 
 SIDES = ("map", "register", "sheets")
 ROLES = {"map": MAP_ROLES, "register": REGISTER_ROLES, "sheets": SHEET_ROLES}

@@ -22,11 +22,11 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
-from ..core import catalogue as cat
+from ..core.flags import catalogue as cat
 from ..core.i18n import QT_TRANSLATE_NOOP
 from .compat import LABEL_AROUND_POINT, PROPERTY_FILL_COLOR, RENDER_MILLIMETERS, RENDER_POINTS
 
-FLAGS_LAYER = "flags"   # layer name inside the flags GeoPackage (core/flags_store.py)
+FLAGS_LAYER = "flags"   # layer name inside the flags GeoPackage (core/flags/store.py)
 FILL_ALPHA = 70         # of 255: the parcel stays visible under its flag
 
 _CTX = "FlagsLayer"

@@ -11,10 +11,10 @@ from qgis.PyQt.QtCore import (QAbstractTableModel, QCoreApplication, QModelIndex
                               QSortFilterProxyModel, Qt, pyqtSignal)
 from qgis.PyQt.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
-from ..core import catalogue as cat
+from ..core.flags import catalogue as cat
 from ..core.i18n import QT_TRANSLATE_NOOP
-from ..core.flags_store import FLAG_FIELDS
-from ..core.review_store import BBOX_COLUMNS, fold_query, fold_text
+from ..core.flags.store import FLAG_FIELDS
+from ..core.flags.review import BBOX_COLUMNS, fold_query, fold_text
 
 _CTX = "FlagsTableModel"
 COLUMNS = ("severity", "code", "sheet", "parcel", "status", "message")
@@ -88,7 +88,7 @@ def _dot(colour: str) -> QIcon:
 class FlagsTableModel(QAbstractTableModel):
     """The flags as a table: severity, code, sheet, parcel, status, message.
 
-    `frame` is the DataFrame of core.review_store.load_flags; row i of the model is
+    `frame` is the DataFrame of core.flags.review.load_flags; row i of the model is
     row i of the frame. `generation` changes whenever rows change, move or are
     replaced, so a proxy knows its mask is stale.
     """

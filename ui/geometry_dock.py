@@ -2,7 +2,7 @@
 with the area change per parcel, apply it to the parcel layer's edit buffer as one undo
 step; the flag is marked fixed once a re-check of the area finds the fault gone.
 
-The fixes are core/fix_one.py (per flag) over core/geometry_fixes.py; geometries are read
+The fixes are core/fixes/one.py (per flag) over core/fixes/geometry.py; geometries are read
 from the layer's features (edit buffer included), so a fix works on what the user sees.
 Nothing reaches the source file until the user saves the layer's edits.
 """
@@ -25,10 +25,10 @@ from qgis.PyQt.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, Q
                                  QLabel, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem,
                                  QVBoxLayout, QWidget)
 
-from ..core import catalogue as cat
-from ..core import fix_one
+from ..core.flags import catalogue as cat
+from ..core.fixes import one as fix_one
 from ..core.errors import InputError
-from ..core.review_store import flag_geometry_wkb, last_field_mapping, last_run, load_flags, record_decision
+from ..core.flags.review import flag_geometry_wkb, last_field_mapping, last_run, load_flags, record_decision
 
 try:  # QGIS >= 3.30
     from qgis.core import Qgis

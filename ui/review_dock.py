@@ -1,7 +1,7 @@
 """The land officer's review dock: browse flags, see each on the map, decide, apply fixes.
 
 A thin view over FlagsTableModel / FlagsFilterProxy (ui/flags_model.py). Decisions go
-straight into the flags file (core/review_store.py); a suggestion is applied inside the
+straight into the flags file (core/flags/review.py); a suggestion is applied inside the
 parcel layer's edit buffer, so Ctrl+Z undoes it and nothing reaches the source until
 the user saves the layer.
 """
@@ -22,10 +22,10 @@ from qgis.PyQt.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGri
                                  QHeaderView, QInputDialog, QLabel, QPushButton, QSplitter, QTableView,
                                  QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from ..core import catalogue as cat
+from ..core.flags import catalogue as cat
 from ..core.errors import InputError
-from ..core.flag_export import export_flags
-from ..core.review_store import (flag_geometry_wkb, last_field_mapping, last_run, load_flags,
+from ..core.flags.export import export_flags
+from ..core.flags.review import (flag_geometry_wkb, last_field_mapping, last_run, load_flags,
                                  read_rows, record_decision)
 from .flags_model import COLUMNS, FlagsFilterProxy, FlagsTableModel, label, natural_rank
 
@@ -851,7 +851,7 @@ def _source_path(layer) -> str:
 
 def _find_layer(source: str) -> QgsVectorLayer | None:
     """The project's layer reading `source` ("file.gpkg" or "file.gpkg|layername=parcels")."""
-    from ..core.readers import split_source
+    from ..core.loading.readers import split_source
     path, name = split_source(source)
     if not path:
         return None
@@ -879,7 +879,7 @@ def _convert(field, value):
 
 def _same_key(old, new) -> bool:
     """Equal as keys ('07' and 7 are the same parcel number)."""
-    from ..core.keys import normalise_key
+    from ..core.register.keys import normalise_key
     if old is None or (hasattr(old, "isNull") and old.isNull()):
         return False
     a, b = normalise_key(pd.Series([str(old), str(new)], dtype=object)).tolist()

@@ -282,7 +282,7 @@ class RunChecksDialog(QDialog):
         """The register file's columns, read from its first rows (cached per file version)."""
         key = (os.path.abspath(path), os.path.getmtime(path), os.path.getsize(path))
         if key not in self._register_header_cache:
-            from ..core.readers import read_table_header  # pandas/openpyxl only when needed
+            from ..core.loading.readers import read_table_header  # pandas/openpyxl only when needed
             try:
                 self._register_header_cache[key] = (read_table_header(path), "")
             except InputError as err:
@@ -566,7 +566,7 @@ def _field_names(layer) -> list | None:
 def _layer_named(project: QgsProject, names) -> QgsVectorLayer | None:
     """A polygon layer of the project whose name is one of `names` (case, accents and
     punctuation ignored), for a sensible first choice."""
-    from ..core.fields import fold
+    from ..core.register.fields import fold
 
     for layer in project.mapLayers().values():
         if isinstance(layer, QgsVectorLayer) and layer.geometryType() == POLYGON_GEOMETRY \

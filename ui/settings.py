@@ -20,7 +20,7 @@ TOLERANCE_FACTOR_KEY = PREFIX + "tolerance_factor"
 DEFAULT_SCALE_KEY = PREFIX + "default_scale"
 LAST_FOLDER_KEY = PREFIX + "last_folder"
 
-DEFAULT_TOLERANCE_FACTOR = 0.0004   # ΔP = F × M × √P (core/reconcile.py's default)
+DEFAULT_TOLERANCE_FACTOR = 0.0004   # ΔP = F × M × √P (core/register/reconcile.py's default)
 SCALES = (200, 500, 1000, 2000, 5000, 10000)
 
 

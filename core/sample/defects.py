@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..sheet_grid import area_tolerance
+from ..reference.sheet_grid import area_tolerance
 
 KEY_COLUMNS = ["code", "commune", "sheet", "parcel", "map_fid", "register_row",
                "expected_commune", "expected_sheet", "expected_parcel", "details"]

@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import sheet_grid
-from ..admin_units import AdminUnits
+from ..reference import sheet_grid
+from ..reference.admin_units import AdminUnits
 from ..errors import InputError
-from ..landuse import LandUseCodes
+from ..reference.landuse import LandUseCodes
 from ..progress import Progress
 from . import defects as dft
 from . import geom_defects as gd

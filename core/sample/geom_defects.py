@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..sheet_grid import POSITIONAL_ACCURACY_M
+from ..reference.sheet_grid import POSITIONAL_ACCURACY_M
 from .geometry import SHEET_LINE_CM
 from .layout import CM
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import sheet_grid
+from ..reference import sheet_grid
 
 CM = 100                       # coordinates are integer centimetres
 ROAD, WATER = 2, 1             # rank of a strip where two cross: the higher keeps the crossing

@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import vn_encodings
-from ..landuse import LandUseCodes
+from ..loading import vn_encodings
+from ..reference.landuse import LandUseCodes
 from ..progress import Progress
-from ..readers import read_vector
-from ..sheet_grid import POSITIONAL_ACCURACY_M
+from ..loading.readers import read_vector
+from ..reference.sheet_grid import POSITIONAL_ACCURACY_M
 from .generator import SampleResult, SampleSpec, generate_sample
 
 NAME_FORMS = ("To_{n}", "T{n}", "BD{n}", "{n}", "To {n}", "Tờ {n}")
