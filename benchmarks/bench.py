@@ -151,7 +151,8 @@ def _one(kind: str, folder: Path) -> dict:
     else:
         import pandas as pd
         from ..core.register.keys import normalise_key
-        from ..core.loading.readers import read_table, read_vector
+        from ..core.loading.tables import read_table
+        from ..core.loading.vector import read_vector
         m = read_vector(f"{gpkg}|layername=parcels", role="parcels")
         r = read_table(str(csv))
         t = time.perf_counter()

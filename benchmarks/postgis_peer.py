@@ -392,7 +392,7 @@ def load_parcels(conn, gpkg_path, layer: str = "parcels", chunk: int = 100_000) 
     """
     import numpy as np
     import shapely
-    from ..core.loading.readers import read_vector
+    from ..core.loading.vector import read_vector
 
     timings = {}
     t0 = t = time.perf_counter()

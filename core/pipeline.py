@@ -17,7 +17,8 @@ from .flags.flagset import FlagSet
 from .reference.landuse import LandUseCodes
 from .register.prepare import prepare_map, prepare_register, prepare_sheets
 from .progress import Progress
-from .loading.readers import read_table, read_vector
+from .loading.tables import read_table
+from .loading.vector import read_vector
 from .register.reconcile import ReconcileOptions, reconcile
 from .flags.report import sheet_summary, write_report
 from .topology.checks import DEFAULT_SCALE, TOPOLOGY_CODES, TopologyOptions, check_topology

@@ -21,7 +21,7 @@ from ..core.register.fields import MAP_ROLES, map_fields
 from ..core.flags.flagset import FlagSet
 from ..core.codes.numbering import write_copy
 from ..core.codes.identification import DEFAULT_CODE_FIELD, RULES, assign_codes, check_codes
-from ..core.loading.readers import read_vector
+from ..core.loading.vector import read_vector
 from ..ui.compat import VECTOR_POLYGON
 from .flags_algorithm import FlagsAlgorithm
 

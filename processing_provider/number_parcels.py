@@ -20,7 +20,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from ..core.errors import InputError
 from ..core.register.fields import MAP_ROLES, map_fields
 from ..core.codes.numbering import MODES, number_parcels, write_numbered
-from ..core.loading.readers import read_vector
+from ..core.loading.vector import read_vector
 from ..ui.compat import VECTOR_POLYGON
 from .flags_algorithm import FlagsAlgorithm
 

@@ -13,7 +13,7 @@ from cadastre_cleaner.core.flags import catalogue
 from cadastre_cleaner.core.flags.flagset import FlagSet
 from cadastre_cleaner.core.codes.identification import (VN2000_TOWGS84, assign_codes, check_codes, code_points,
                                                 geohash, to_wgs84)
-from cadastre_cleaner.core.loading.readers import read_vector
+from cadastre_cleaner.core.loading.vector import read_vector
 from cadastre_cleaner.core.sample import SampleSpec, generate_sample
 
 B32 = "0123456789bcdefghjkmnpqrstuvwxyz"

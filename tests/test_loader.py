@@ -21,7 +21,7 @@ from cadastre_cleaner.core.loading.load import LoadRequest, load_sheets
 from cadastre_cleaner.core.loading.crs import PROVINCE_MERIDIANS, province_epsg, province_table
 from cadastre_cleaner.core.loading.linework import LevelMapping, polygonize
 from cadastre_cleaner.core.loading.names import commune_from_folders, compile_patterns, sheet_from_name
-from cadastre_cleaner.core.loading.readers import read_vector
+from cadastre_cleaner.core.loading.vector import read_vector
 from cadastre_cleaner.core.sample import SampleSpec
 from cadastre_cleaner.core.sample.sheet_files import SheetFilesSpec, generate_sheet_files, legacy_form
 

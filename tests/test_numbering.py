@@ -7,7 +7,7 @@ import shapely
 from osgeo import ogr, osr
 
 from cadastre_cleaner.core.codes.numbering import number_parcels, write_numbered
-from cadastre_cleaner.core.loading.readers import read_vector
+from cadastre_cleaner.core.loading.vector import read_vector
 from cadastre_cleaner.core.sample import SampleSpec, generate_sample
 
 X0, Y0 = 585000.0, 2325000.0

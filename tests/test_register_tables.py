@@ -23,10 +23,10 @@ from openpyxl.utils.cell import range_boundaries
 from osgeo import gdal, ogr
 
 from casebuilder import P, write_case
-from cadastre_cleaner.core.loading import readers
+from cadastre_cleaner.core.loading import workbooks
 from cadastre_cleaner.core.errors import InputError
 from cadastre_cleaner.core.pipeline import CheckRequest, compute
-from cadastre_cleaner.core.loading.readers import read_table, read_table_header
+from cadastre_cleaner.core.loading.tables import read_table, read_table_header
 from cadastre_cleaner.core.loading.vn_encodings import from_unicode
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -560,6 +560,6 @@ def test_no_header_found(tmp_path):
 
 
 def test_xls_without_a_reader(monkeypatch):
-    monkeypatch.setattr(readers, "_xls_driver", lambda: None)
+    monkeypatch.setattr(workbooks, "_xls_driver", lambda: None)
     text = one_line(DATA / "register.xls")
     assert "register.xls" in text and "no XLS driver" in text and "save it as .xlsx" in text

@@ -15,7 +15,7 @@ import shapely
 from cadastre_cleaner.core.sample.answer_key import score_topology
 from cadastre_cleaner.core.fixes.run import FixRequest, run_fix
 from cadastre_cleaner.core.pipeline import CheckRequest, _flag_rows, compute
-from cadastre_cleaner.core.loading.readers import read_vector
+from cadastre_cleaner.core.loading.vector import read_vector
 from cadastre_cleaner.core.sample import SampleSpec, generate_sample
 
 

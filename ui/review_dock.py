@@ -851,7 +851,7 @@ def _source_path(layer) -> str:
 
 def _find_layer(source: str) -> QgsVectorLayer | None:
     """The project's layer reading `source` ("file.gpkg" or "file.gpkg|layername=parcels")."""
-    from ..core.loading.readers import split_source
+    from ..core.loading.vector import split_source
     path, name = split_source(source)
     if not path:
         return None

@@ -282,7 +282,7 @@ class RunChecksDialog(QDialog):
         """The register file's columns, read from its first rows (cached per file version)."""
         key = (os.path.abspath(path), os.path.getmtime(path), os.path.getsize(path))
         if key not in self._register_header_cache:
-            from ..core.loading.readers import read_table_header  # pandas/openpyxl only when needed
+            from ..core.loading.tables import read_table_header  # pandas/openpyxl only when needed
             try:
                 self._register_header_cache[key] = (read_table_header(path), "")
             except InputError as err:

@@ -358,7 +358,8 @@ def run_merger(parcels_source: str, out: str, sheets_source: str | None = None,
     DataFrame; without it the table is built from the sheets of all sources. The
     *_fields are role overrides {"commune": "MAXA", "sheet": ..., "parcel": ...};
     `commune` is the code of a source that has no commune field. Sources are only read."""
-    from ..loading.readers import read_table, read_vector, split_source
+    from ..loading.tables import read_table
+    from ..loading.vector import read_vector, split_source
     units = units or AdminUnits.load()
     sources = [s for s in (parcels_source, sheets_source, register_source) if s]
     targets = [t for t in (out, register_out, reference_out) if t]

@@ -23,7 +23,7 @@ from ..flags.flagset import FlagSet
 from ..reference.landuse import LandUseCodes
 from ..register.prepare import prepare_map, prepare_sheets
 from ..progress import Progress
-from ..loading.readers import read_vector
+from ..loading.vector import read_vector
 from ..topology.checks import TopologyOptions
 
 

@@ -18,7 +18,7 @@ COLUMNS = ["level", "commune", "sheet", "run_id", "taken_at", *FIGURES, *REVIEW,
 
 def read_sheet_summary(path: str) -> pd.DataFrame:
     """The sheet_summary table of the flags file `path` (empty frame when absent)."""
-    from ..loading.readers import read_vector
+    from ..loading.vector import read_vector
     frame = read_vector(f"{path}|layername={SHEETS_TABLE}", role="flags", with_geometry=False).attrs
     return normalise(frame)
 

@@ -77,7 +77,7 @@ def _read_flags_layer(path: str):
     """(columns {name: array}, fids, WKB array, CRS WKT) of layer `flags`.
 
     GDAL's Arrow stream, with text decoded by a plain list comprehension: numpy's
-    char.decode (used by core.loading.readers) takes ten times as long on 100 000 messages.
+    char.decode (used by core.loading.vector) takes ten times as long on 100 000 messages.
     """
     ds = _open(path)
     layer = ds.GetLayerByName(FLAGS_LAYER)
@@ -97,7 +97,7 @@ def _read_flags_layer(path: str):
             wkbs.append(np.array([None] * len(fids[-1]), dtype=object) if g is None
                         else np.ma.filled(g, None).astype(object))
     except (AttributeError, RuntimeError, KeyError):     # GDAL < 3.6: feature by feature
-        from ..loading.readers import read_vector
+        from ..loading.vector import read_vector
         ds = None
         frame = read_vector(f"{path}|layername={FLAGS_LAYER}", role="flags")
         n = len(frame.attrs)
@@ -166,7 +166,7 @@ def flag_geometry_wkb(path: str, fid: int) -> bytes | None:
 
 def last_run(path: str) -> dict:
     """The newest row of the `runs` table ({} when there is none)."""
-    from ..loading.readers import read_vector
+    from ..loading.vector import read_vector
     _open(path)
     runs = read_vector(f"{path}|layername={RUNS_TABLE}", role="runs", with_geometry=False).attrs
     if not len(runs):

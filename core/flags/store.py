@@ -58,7 +58,7 @@ def read_flags(path: str) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, pd.Da
         return (pd.DataFrame(columns=[f for f, _ in FLAG_FIELDS]), np.array([], dtype=object),
                 pd.DataFrame(columns=[f for f, _ in RUN_FIELDS]),
                 pd.DataFrame(columns=[f for f, _ in SHEET_FIELDS]))
-    from ..loading.readers import read_vector
+    from ..loading.vector import read_vector
     try:
         flags = read_vector(f"{path}|layername={FLAGS_LAYER}", role="flags")
         runs = read_vector(f"{path}|layername={RUNS_TABLE}", role="runs", with_geometry=False)

@@ -34,7 +34,7 @@ import shapely
 from ..loading import vn_encodings
 from ..reference.landuse import LandUseCodes
 from ..progress import Progress
-from ..loading.readers import read_vector
+from ..loading.vector import read_vector
 from ..reference.sheet_grid import POSITIONAL_ACCURACY_M
 from .generator import SampleResult, SampleSpec, generate_sample
 
