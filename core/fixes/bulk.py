@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import geometry as gf
 from ..flags.flagset import FlagSet
-from ..progress import Progress
 from ..topology.checks import TopologyOptions, check_topology, tolerances
+from ..progress import Progress
+from . import geometry as gf
 
 FIXABLE = ("GEOM_INVALID", "REPEATED_VERTEX", "SPIKE", "NOT_NODED", "DUPLICATE_GEOMETRY",
            "OVERLAP", "GAP", "SLIVER")

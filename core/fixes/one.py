@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import geometry as gf
 from ..flags.flagset import FlagSet
 from ..topology.checks import TopologyOptions, check_topology, tolerances
+from . import geometry as gf
 
 GEOMETRY_CODES = ("GEOM_INVALID", "OVERLAP", "GAP", "NOT_NODED", "SLIVER", "SPIKE",
                   "REPEATED_VERTEX", "DUPLICATE_GEOMETRY")

@@ -15,16 +15,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..reference.admin_units import AdminUnits
-from ..errors import InputError
-from ..register.fields import parse_overrides
-from .bulk import FixOptions, FixResult, fix_topology
 from ..flags.flagset import FlagSet
-from ..reference.landuse import LandUseCodes
-from ..register.prepare import prepare_map, prepare_sheets
-from ..progress import Progress
 from ..loading.vector import read_vector
+from ..reference.admin_units import AdminUnits
+from ..reference.landuse import LandUseCodes
+from ..register.fields import parse_overrides
+from ..register.prepare import prepare_map, prepare_sheets
 from ..topology.checks import TopologyOptions
+from ..errors import InputError
+from ..progress import Progress
+from .bulk import FixOptions, FixResult, fix_topology
 
 
 @dataclass

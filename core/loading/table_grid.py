@@ -14,8 +14,8 @@ from dataclasses import field as dc_field
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
 from ..register.fields import SYNONYMS, fold
+from ..errors import InputError
 
 log = logging.getLogger("cadastre_cleaner")
 

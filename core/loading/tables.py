@@ -13,7 +13,9 @@ import numpy as np
 from ..errors import InputError
 from ..frames import LayerFrame
 from .csv_dbf import _fix_legacy_text, _read_csv, _read_dbf
-from .table_grid import HEADER_SEARCH_ROWS, MAX_HEADER_ROWS, _Grid, _OLE2, _RESAVE, _ZIP, _column_names, _header_block, _is_numbering, _nonempty_mask, _repeat_body_merges, _row
+from .table_grid import (HEADER_SEARCH_ROWS, MAX_HEADER_ROWS, _Grid, _OLE2, _RESAVE, _ZIP,
+                         _column_names, _header_block, _is_numbering, _nonempty_mask,
+                         _repeat_body_merges, _row)
 from .vector import _open_vector, _pick_layer, read_vector, split_source
 from .workbooks import _read_ods, _read_xls, _read_xlsx
 

@@ -9,8 +9,8 @@ import os
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
 from ..register.fields import fold
+from ..errors import InputError
 from ..frames import LayerFrame
 
 log = logging.getLogger("cadastre_cleaner")

@@ -9,9 +9,10 @@ import re
 
 import numpy as np
 
-from ..errors import InputError
 from ..register.fields import fold
-from .table_grid import HEADER_SEARCH_ROWS, _Grid, _RESAVE, _cell_text, _grid_frame, _header_score, _number_text, _text, _trim
+from ..errors import InputError
+from .table_grid import (HEADER_SEARCH_ROWS, _Grid, _RESAVE, _cell_text, _grid_frame, _header_score,
+                         _number_text, _text, _trim)
 from .vector import _gdal
 
 log = logging.getLogger("cadastre_cleaner")

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..errors import InputError
-from ..register.fields import MAP_ROLES, SYNONYMS, fold
 from ..flags.store import FLAG_FIELDS, write_flags
+from ..register.fields import MAP_ROLES, SYNONYMS, fold
+from ..errors import InputError
 
 PARCELS_LAYER, SHEETS_LAYER, REPORT_LAYER = "parcels", "sheets", "load_report"
 

@@ -27,8 +27,8 @@ import pandas as pd
 import shapely
 
 from ..flags.flagset import FlagSet
-from ..progress import Progress
 from ..reference.sheet_grid import POSITIONAL_ACCURACY_M
+from ..progress import Progress
 from .blocks import _Pool, _join
 from .gaps import GapChecks
 from .noding import NodingChecks
