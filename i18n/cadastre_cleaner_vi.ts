@@ -206,362 +206,362 @@
   <context>
     <name>Catalogue</name>
     <message>
-      <location filename="../core/catalogue.py" line="128" />
+      <location filename="../core/flags/catalogue.py" line="128" />
       <source>A gap of {area} m² (width {width} m) that no parcel covers, between {neighbours}.</source>
       <translation>Khe hở {area} m² (rộng {width} m) không thuộc thửa nào, nằm giữa {neighbours}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="68" />
+      <location filename="../core/flags/catalogue.py" line="68" />
       <source>Area differs beyond tolerance</source>
       <translation>Diện tích chênh lệch vượt sai số cho phép</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="202" />
+      <location filename="../core/flags/catalogue.py" line="202" />
       <source>Boundary line closes no parcel</source>
       <translation>Đường ranh giới thửa không khép kín thửa nào</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="90" />
+      <location filename="../core/flags/catalogue.py" line="90" />
       <source>Citizen ID invalid</source>
       <translation>Số CCCD không hợp lệ</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="85" />
+      <location filename="../core/flags/catalogue.py" line="85" />
       <source>Commune code closed in the 2025 merger</source>
       <translation>Mã xã đã hết hiệu lực do sắp xếp đơn vị hành chính năm 2025</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="81" />
+      <location filename="../core/flags/catalogue.py" line="81" />
       <source>Commune code unknown</source>
       <translation>Mã xã không có trong danh mục</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="188" />
+      <location filename="../core/flags/catalogue.py" line="188" />
       <source>Coordinate system doubtful</source>
       <translation>Hệ tọa độ đáng ngờ</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="127" />
+      <location filename="../core/flags/catalogue.py" line="127" />
       <source>Gap between parcels</source>
       <translation>Khe hở giữa các thửa</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="98" />
+      <location filename="../core/flags/catalogue.py" line="98" />
       <source>Gap in the parcel numbering</source>
       <translation>Khuyết số thửa trong dãy đánh số</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="173" />
+      <location filename="../core/flags/catalogue.py" line="173" />
       <source>Identification code out of date</source>
       <translation>Mã định danh thửa đất đã lỗi thời</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="168" />
+      <location filename="../core/flags/catalogue.py" line="168" />
       <source>Identification code used twice</source>
       <translation>Mã định danh thửa đất bị trùng</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="113" />
+      <location filename="../core/flags/catalogue.py" line="113" />
       <source>Invalid geometry</source>
       <translation>Hình học không hợp lệ</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="73" />
+      <location filename="../core/flags/catalogue.py" line="73" />
       <source>Land use differs</source>
       <translation>Loại đất không khớp</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="74" />
+      <location filename="../core/flags/catalogue.py" line="74" />
       <source>Land use on the map {map_value} vs register {reg_value}.</source>
       <translation>Loại đất trên bản đồ là {map_value}, trong sổ mục kê là {reg_value}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="77" />
+      <location filename="../core/flags/catalogue.py" line="77" />
       <source>Land-use code not in the list</source>
       <translation>Mã loại đất không có trong danh mục</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="69" />
+      <location filename="../core/flags/catalogue.py" line="69" />
       <source>Map area {map_area} m² vs register {reg_area} m² (difference {diff} m², tolerance {tol} m²){hint}.</source>
       <translation>Diện tích trên bản đồ {map_area} m², trong sổ mục kê {reg_area} m² (chênh lệch {diff} m², sai số cho phép {tol} m²){hint}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="64" />
+      <location filename="../core/flags/catalogue.py" line="64" />
       <source>Map parcel {sheet}/{parcel} matches register row {row} ({reg_sheet}/{reg_parcel}): {evidence}.</source>
       <translation>Thửa {sheet}/{parcel} trên bản đồ khớp với dòng {row} của sổ mục kê ({reg_sheet}/{reg_parcel}): {evidence}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="52" />
+      <location filename="../core/flags/catalogue.py" line="52" />
       <source>Number {parcel} is used by {count} parcels on sheet {sheet}.</source>
       <translation>Số thửa {parcel} được dùng cho {count} thửa trên tờ {sheet}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="94" />
+      <location filename="../core/flags/catalogue.py" line="94" />
       <source>Owner missing</source>
       <translation>Thiếu chủ sử dụng đất</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="117" />
+      <location filename="../core/flags/catalogue.py" line="117" />
       <source>Parcel in several pieces</source>
       <translation>Thửa gồm nhiều phần rời nhau</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="59" />
+      <location filename="../core/flags/catalogue.py" line="59" />
       <source>Parcel lies on another sheet</source>
       <translation>Thửa nằm trên tờ bản đồ khác</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="55" />
+      <location filename="../core/flags/catalogue.py" line="55" />
       <source>Parcel listed twice in the register</source>
       <translation>Thửa bị ghi trùng trong sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="43" />
+      <location filename="../core/flags/catalogue.py" line="43" />
       <source>Parcel not in the register</source>
       <translation>Thửa không có trong sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="51" />
+      <location filename="../core/flags/catalogue.py" line="51" />
       <source>Parcel number used twice on a sheet</source>
       <translation>Số thửa bị trùng trên cùng một tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="157" />
+      <location filename="../core/flags/catalogue.py" line="157" />
       <source>Parcel outside the sheet frames</source>
       <translation>Thửa nằm ngoài khung tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="162" />
+      <location filename="../core/flags/catalogue.py" line="162" />
       <source>Parcel spans two sheets</source>
       <translation>Thửa nằm trên hai tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="109" />
+      <location filename="../core/flags/catalogue.py" line="109" />
       <source>Parcel without geometry</source>
       <translation>Thửa không có hình học</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="56" />
+      <location filename="../core/flags/catalogue.py" line="56" />
       <source>Parcel {sheet}/{parcel} has {count} register rows: {rows}.</source>
       <translation>Thửa {sheet}/{parcel} có {count} dòng trong sổ mục kê: {rows}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="143" />
+      <location filename="../core/flags/catalogue.py" line="143" />
       <source>Parcel {sheet}/{parcel} has {count} spike(s): a vertex with an angle of {angle}° at {where}.</source>
       <translation>Thửa {sheet}/{parcel} có {count} gai nhọn: đỉnh có góc {angle}° tại {where}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="110" />
+      <location filename="../core/flags/catalogue.py" line="110" />
       <source>Parcel {sheet}/{parcel} has {what} geometry.</source>
       <translation>Thửa {sheet}/{parcel} — hình học: {what}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="138" />
+      <location filename="../core/flags/catalogue.py" line="138" />
       <source>Parcel {sheet}/{parcel} is a sliver: {area} m², mean width {width} m (limits {min_width} m, {min_area} m²).</source>
       <translation>Thửa {sheet}/{parcel} là thửa vụn: {area} m², bề rộng trung bình {width} m (ngưỡng {min_width} m, {min_area} m²).</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="118" />
+      <location filename="../core/flags/catalogue.py" line="118" />
       <source>Parcel {sheet}/{parcel} is made of {parts} separate pieces (smallest {smallest} m²).</source>
       <translation>Thửa {sheet}/{parcel} gồm {parts} phần rời nhau (phần nhỏ nhất {smallest} m²).</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="60" />
+      <location filename="../core/flags/catalogue.py" line="60" />
       <source>Parcel {sheet}/{parcel} lies {where} sheet {located}.</source>
       <translation>Thửa {sheet}/{parcel} nằm {where} tờ {located}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="44" />
+      <location filename="../core/flags/catalogue.py" line="44" />
       <source>Parcel {sheet}/{parcel} on the map has no register row.</source>
       <translation>Thửa {sheet}/{parcel} trên bản đồ không có dòng nào trong sổ mục kê.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="148" />
+      <location filename="../core/flags/catalogue.py" line="148" />
       <source>Parcel {sheet}/{parcel} repeats {count} vertex/vertices (first at {where}).</source>
       <translation>Thửa {sheet}/{parcel} có {count} đỉnh lặp (đỉnh đầu tiên tại {where}).</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="163" />
+      <location filename="../core/flags/catalogue.py" line="163" />
       <source>Parcel {sheet}/{parcel} spans sheets {parts}; it belongs on sheet {best}, which holds its larger part.</source>
       <translation>Thửa {sheet}/{parcel} nằm trên các tờ {parts}; thửa thuộc tờ {best}, là tờ chứa phần lớn hơn của thửa.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="169" />
+      <location filename="../core/flags/catalogue.py" line="169" />
       <source>Parcel {sheet}/{parcel}: identification code {value} is also used by {count} other parcel(s), e.g. {other}.</source>
       <translation>Thửa {sheet}/{parcel}: mã định danh thửa đất {value} cũng được dùng cho {count} thửa khác, ví dụ {other}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="174" />
+      <location filename="../core/flags/catalogue.py" line="174" />
       <source>Parcel {sheet}/{parcel}: the stored identification code {stored} is not the code of its current geometry ({current}): the parcel was edited since the code was given.</source>
       <translation>Thửa {sheet}/{parcel}: mã định danh thửa đất đã lưu {stored} không phải là mã của hình học hiện tại ({current}): thửa đã bị chỉnh sửa sau khi được gán mã.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="158" />
+      <location filename="../core/flags/catalogue.py" line="158" />
       <source>Parcel {sheet}/{parcel}: {outside} m² ({share} %) lies outside every sheet frame.</source>
       <translation>Thửa {sheet}/{parcel}: {outside} m² ({share} %) nằm ngoài mọi khung tờ bản đồ.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="114" />
+      <location filename="../core/flags/catalogue.py" line="114" />
       <source>Parcel {sheet}/{parcel}: {reason} at {where}.</source>
       <translation>Thửa {sheet}/{parcel}: {reason} tại {where}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="122" />
+      <location filename="../core/flags/catalogue.py" line="122" />
       <source>Parcels overlap</source>
       <translation>Các thửa chồng đè nhau</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="133" />
+      <location filename="../core/flags/catalogue.py" line="133" />
       <source>Parcels {sheet}/{parcel} and {other} have {how} polygon ({share} % shared).</source>
       <translation>Thửa {sheet}/{parcel} và thửa {other} có vùng {how} ({share} % diện tích trùng nhau).</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="123" />
+      <location filename="../core/flags/catalogue.py" line="123" />
       <source>Parcels {sheet}/{parcel} and {other} overlap by {area} m² (width {width} m, tolerance {tol} m).</source>
       <translation>Thửa {sheet}/{parcel} và thửa {other} chồng đè nhau {area} m² (rộng {width} m, sai số cho phép {tol} m).</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="192" />
+      <location filename="../core/flags/catalogue.py" line="192" />
       <source>Polygon without a parcel number</source>
       <translation>Vùng không có số thửa</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="47" />
+      <location filename="../core/flags/catalogue.py" line="47" />
       <source>Register row without a parcel</source>
       <translation>Dòng sổ mục kê không có thửa trên bản đồ</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="48" />
+      <location filename="../core/flags/catalogue.py" line="48" />
       <source>Register row {row} ({sheet}/{parcel}) has no parcel on the map.</source>
       <translation>Dòng {row} của sổ mục kê ({sheet}/{parcel}) không có thửa trên bản đồ.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="95" />
+      <location filename="../core/flags/catalogue.py" line="95" />
       <source>Register row {row} ({sheet}/{parcel}) names no land user.</source>
       <translation>Dòng {row} của sổ mục kê ({sheet}/{parcel}) không ghi tên người sử dụng đất.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="91" />
+      <location filename="../core/flags/catalogue.py" line="91" />
       <source>Register row {row}: citizen ID {value} — {reason}.</source>
       <translation>Dòng {row} của sổ mục kê: số CCCD {value} — {reason}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="147" />
+      <location filename="../core/flags/catalogue.py" line="147" />
       <source>Repeated vertex</source>
       <translation>Đỉnh lặp</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="132" />
+      <location filename="../core/flags/catalogue.py" line="132" />
       <source>Same polygon twice</source>
       <translation>Vùng thửa bị trùng lặp</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="197" />
+      <location filename="../core/flags/catalogue.py" line="197" />
       <source>Several parcel numbers in one polygon</source>
       <translation>Nhiều số thửa trong một vùng</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="152" />
+      <location filename="../core/flags/catalogue.py" line="152" />
       <source>Shared boundary not noded</source>
       <translation>Ranh giới chung chưa bắt điểm</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="180" />
+      <location filename="../core/flags/catalogue.py" line="180" />
       <source>Sheet file cannot be read</source>
       <translation>Không đọc được tệp tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="184" />
+      <location filename="../core/flags/catalogue.py" line="184" />
       <source>Sheet number sources disagree</source>
       <translation>Các nguồn xác định số tờ không thống nhất</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="63" />
+      <location filename="../core/flags/catalogue.py" line="63" />
       <source>Sheet or parcel number differs from the register</source>
       <translation>Số tờ hoặc số thửa khác với sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="39" />
+      <location filename="../core/flags/catalogue.py" line="39" />
       <source>Sheet or parcel number missing</source>
       <translation>Thiếu số tờ hoặc số thửa</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="203" />
+      <location filename="../core/flags/catalogue.py" line="203" />
       <source>Sheet {sheet} ({file}): a boundary line of {length} m {how} (at {where}).</source>
       <translation>Tờ {sheet} ({file}): đường ranh giới thửa dài {length} m {how} (tại {where}).</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="198" />
+      <location filename="../core/flags/catalogue.py" line="198" />
       <source>Sheet {sheet} ({file}): the polygon at {where} holds {count} parcel numbers ({numbers}); {used} was used.</source>
       <translation>Tờ {sheet} ({file}): vùng tại {where} chứa {count} số thửa ({numbers}); đã dùng số thửa {used}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="193" />
+      <location filename="../core/flags/catalogue.py" line="193" />
       <source>Sheet {sheet} ({file}): the polygon of {area} m² at {where}, closed by the boundary lines, holds no parcel-number label (level/layer {levels}).</source>
       <translation>Tờ {sheet} ({file}): vùng {area} m² tại {where}, khép kín bởi các đường ranh giới thửa, không chứa nhãn (chữ ghi chú) số thửa nào (level/lớp {levels}).</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="99" />
+      <location filename="../core/flags/catalogue.py" line="99" />
       <source>Sheet {sheet}: number {numbers} used neither on the map nor in the register, and not recorded as an old number.</source>
       <translation>Tờ {sheet}: số thửa {numbers} không có trên bản đồ lẫn trong sổ mục kê, và không được ghi nhận là số thửa cũ.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="137" />
+      <location filename="../core/flags/catalogue.py" line="137" />
       <source>Sliver parcel</source>
       <translation>Thửa vụn</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="142" />
+      <location filename="../core/flags/catalogue.py" line="142" />
       <source>Spike</source>
       <translation>Gai nhọn</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="103" />
+      <location filename="../core/flags/catalogue.py" line="103" />
       <source>Value cannot be read</source>
       <translation>Giá trị không đọc được</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="181" />
+      <location filename="../core/flags/catalogue.py" line="181" />
       <source>{file} cannot be read: {reason}. Nothing was loaded from it.</source>
       <translation>Không đọc được {file}: {reason}. Chưa nạp dữ liệu nào từ tệp này.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="189" />
+      <location filename="../core/flags/catalogue.py" line="189" />
       <source>{file}: {problem}.</source>
       <translation>{file}: {problem}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="185" />
+      <location filename="../core/flags/catalogue.py" line="185" />
       <source>{file}: {what}; sheet {used} was used ({source}).</source>
       <translation>{file}: {what}; đã dùng số tờ {used} ({source}).</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="82" />
+      <location filename="../core/flags/catalogue.py" line="82" />
       <source>{side} commune code {value} is not an official commune code.</source>
       <translation>{side}: mã xã {value} không phải là mã đơn vị hành chính cấp xã chính thức.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="86" />
+      <location filename="../core/flags/catalogue.py" line="86" />
       <source>{side} commune code {value} was closed on 1 July 2025; the commune is now {new_code} {new_name}.</source>
       <translation>{side}: mã xã {value} đã hết hiệu lực từ ngày 01/7/2025; đơn vị hành chính cấp xã hiện nay là {new_code} {new_name}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="78" />
+      <location filename="../core/flags/catalogue.py" line="78" />
       <source>{side} land-use code {value} is {state}.</source>
       <translation>{side}: mã loại đất {value} — {state}.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="40" />
+      <location filename="../core/flags/catalogue.py" line="40" />
       <source>{side} record has no {missing}: it cannot be matched.</source>
       <translation>{side}: bản ghi không có {missing} nên không thể đối chiếu.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="104" />
+      <location filename="../core/flags/catalogue.py" line="104" />
       <source>{side} {field} {value!r} is not a number; the check that needs it was skipped for this record.</source>
       <translation>{side}: {field} {value!r} không phải là số; phép kiểm tra cần giá trị này đã được bỏ qua đối với bản ghi này.</translation>
     </message>
     <message>
-      <location filename="../core/catalogue.py" line="153" />
+      <location filename="../core/flags/catalogue.py" line="153" />
       <source>{what}: {count} vertex/vertices lie {how} without a matching vertex{extra}.</source>
       <translation>{what}: {count} đỉnh nằm {how} nhưng không có đỉnh tương ứng{extra}.</translation>
     </message>
@@ -2107,362 +2107,362 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
   <context>
     <name>Phrases</name>
     <message>
-      <location filename="../core/topology.py" line="777" />
+      <location filename="../core/topology/gaps.py" line="108" />
       <source> (a micro gap of {0:.3f} m²)</source>
       <translation> (khe hở rất nhỏ {0:.3f} m²)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="606" />
+      <location filename="../core/topology/noding.py" line="112" />
       <source> (a micro overlap of {0:.3f} m²)</source>
       <translation> (chồng đè rất nhỏ {0:.3f} m²)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="605" />
+      <location filename="../core/topology/noding.py" line="111" />
       <source> (a micro overlap of {0:.3f} m², up to {1:.3f} m off)</source>
       <translation> (chồng đè rất nhỏ {0:.3f} m², lệch tối đa {1:.3f} m)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="658" />
+      <location filename="../core/topology/noding.py" line="164" />
       <source> ({0} parcel pairs along the sheet edge)</source>
       <translation> ({0} cặp thửa dọc theo cạnh tờ bản đồ)</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="124" />
+      <location filename="../core/register/prepare.py" line="124" />
       <source>Map</source>
       <translation>Bản đồ</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="603" />
+      <location filename="../core/topology/gaps.py" line="107" />
       <source>Parcels {0} and {1}</source>
       <translation>Thửa {0} và {1}</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="124" />
+      <location filename="../core/register/prepare.py" line="124" />
       <source>Register</source>
       <translation>Sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="268" />
+      <location filename="../core/register/prepare.py" line="268" />
       <source>Register row {0}</source>
       <translation>Dòng {0} của sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="656" />
+      <location filename="../core/topology/noding.py" line="162" />
       <source>Sheets {0} and {1}</source>
       <translation>Tờ {0} và {1}</translation>
     </message>
     <message>
-      <location filename="../core/numbers.py" line="14" />
+      <location filename="../core/register/numbers.py" line="14" />
       <source>a digit added or dropped</source>
       <translation>thừa hoặc thiếu một chữ số</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="184" />
+      <location filename="../core/register/prepare.py" line="184" />
       <source>among the parcels of</source>
       <translation>giữa các thửa của</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="283" />
+      <location filename="../core/topology/shape.py" line="27" />
       <source>an empty</source>
       <translation>rỗng</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="418" />
+      <location filename="../core/register/reconcile.py" line="418" />
       <source>an obsolete code (older list)</source>
       <translation>mã đã lỗi thời (danh mục cũ)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="777" />
+      <location filename="../core/topology/gaps.py" line="108" />
       <source>apart</source>
       <translation>tách rời</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="401" />
+      <location filename="../core/register/reconcile.py" line="401" />
       <source>decimal point shifted?</source>
       <translation>lệch dấu thập phân?</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="498" />
+      <location filename="../core/topology/overlaps.py" line="105" />
       <source>delete one of {0} and {1}</source>
       <translation>xóa một trong hai thửa {0} và {1}</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="272" />
+      <location filename="../core/register/reconcile.py" line="272" />
       <source>delete row {0}: identical to row {1}</source>
       <translation>xóa dòng {0}: giống hệt dòng {1}</translation>
     </message>
     <message>
-      <location filename="../core/loader.py" line="571" />
+      <location filename="../core/loading/load.py" line="571" />
       <source>delete the wrong number label, or draw the missing boundary between the two parcels</source>
       <translation>xóa nhãn số thửa bị sai, hoặc vẽ bổ sung đường ranh giới thửa còn thiếu giữa hai thửa</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="405" />
+      <location filename="../core/register/reconcile.py" line="405" />
       <source>digits swapped?</source>
       <translation>đảo chỗ chữ số?</translation>
     </message>
     <message>
-      <location filename="../core/loader.py" line="577" />
+      <location filename="../core/loading/load.py" line="577" />
       <source>ends without closing a parcel</source>
       <translation>là đường treo (không khép kín), kết thúc mà không khép kín thửa nào</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="657" />
+      <location filename="../core/topology/noding.py" line="163" />
       <source>exactly on the edges of parcels of the other sheet</source>
       <translation>đúng trên cạnh của các thửa thuộc tờ kia</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="627" />
+      <location filename="../core/topology/noding.py" line="133" />
       <source>exactly on the other's edge</source>
       <translation>đúng trên cạnh của thửa kia</translation>
     </message>
     <message>
-      <location filename="../core/loader.py" line="587" />
+      <location filename="../core/loading/load.py" line="587" />
       <source>extend the line to the boundary it should meet, or delete it</source>
       <translation>kéo dài đường đến ranh giới mà nó cần nối tới, hoặc xóa đường này</translation>
     </message>
     <message>
-      <location filename="../core/loader.py" line="579" />
+      <location filename="../core/loading/load.py" line="579" />
       <source>forms a ring that is not a valid polygon</source>
       <translation>tạo thành vòng khép kín nhưng không phải là vùng hợp lệ</translation>
     </message>
     <message>
-      <location filename="../core/loader.py" line="613" />
+      <location filename="../core/loading/load.py" line="613" />
       <source>give the right --crs or --province, or fix the file's .prj</source>
       <translation>chỉ định đúng --crs hoặc --province, hoặc sửa tệp .prj đi kèm tệp dữ liệu</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="488" />
+      <location filename="../core/topology/overlaps.py" line="95" />
       <source>give the shared area to {0} (longest shared edge)</source>
       <translation>giao phần chồng đè cho {0} (cạnh chung dài nhất)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="629" />
+      <location filename="../core/topology/noding.py" line="135" />
       <source>insert the vertices (node)</source>
       <translation>chèn thêm đỉnh (bắt điểm)</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="255" />
+      <location filename="../core/register/reconcile.py" line="255" />
       <source>keep: this parcel fits the register row of the number</source>
       <translation>giữ nguyên: thửa này khớp với dòng sổ mục kê mang số thửa đó</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="304" />
+      <location filename="../core/topology/shape.py" line="48" />
       <source>make valid</source>
       <translation>sửa thành hình học hợp lệ</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="408" />
+      <location filename="../core/topology/shape.py" line="152" />
       <source>merge into the neighbour with the longest shared edge</source>
       <translation>gộp vào thửa liền kề có cạnh chung dài nhất</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="754" />
+      <location filename="../core/topology/gaps.py" line="85" />
       <source>merge into {0} (longest shared edge)</source>
       <translation>gộp vào {0} (cạnh chung dài nhất)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="604" />
+      <location filename="../core/topology/noding.py" line="110" />
       <source>near the other's edge</source>
       <translation>gần cạnh của thửa kia</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="496" />
+      <location filename="../core/topology/overlaps.py" line="103" />
       <source>nearly the same</source>
       <translation>gần trùng nhau</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="283" />
+      <location filename="../core/topology/shape.py" line="27" />
       <source>no</source>
       <translation>không có</translation>
     </message>
     <message>
-      <location filename="../core/citizen_id.py" line="21" />
+      <location filename="../core/register/citizen_id.py" line="21" />
       <source>no ID number</source>
       <translation>không có số CCCD/CMND</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="661" />
+      <location filename="../core/topology/noding.py" line="167" />
       <source>node the sheet edge (insert the vertices)</source>
       <translation>bắt điểm cạnh tờ bản đồ (chèn thêm đỉnh)</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="310" />
+      <location filename="../core/topology/shape.py" line="54" />
       <source>not a polygon but a {0}</source>
       <translation>không phải vùng mà là {0}</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="418" />
+      <location filename="../core/register/reconcile.py" line="418" />
       <source>not in the land-use code list</source>
       <translation>không có trong danh mục mã loại đất</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="221" />
+      <location filename="../core/register/reconcile.py" line="221" />
       <source>numbers swapped with another parcel of the sheet</source>
       <translation>số thửa bị hoán đổi với một thửa khác trên cùng tờ</translation>
     </message>
     <message>
-      <location filename="../core/numbers.py" line="12" />
+      <location filename="../core/register/numbers.py" line="12" />
       <source>one digit differs</source>
       <translation>khác một chữ số</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="406" />
+      <location filename="../core/register/reconcile.py" line="406" />
       <source>one digit mistyped?</source>
       <translation>gõ sai một chữ số?</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="134" />
+      <location filename="../core/register/prepare.py" line="134" />
       <source>parcel number</source>
       <translation>số thửa</translation>
     </message>
     <message>
-      <location filename="../core/loader.py" line="560" />
+      <location filename="../core/loading/load.py" line="560" />
       <source>place the parcel-number text inside it, or remove the line that wrongly splits it</source>
       <translation>đặt nhãn (chữ ghi chú) số thửa vào bên trong vùng, hoặc xóa đường chia cắt vùng sai</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="231" />
+      <location filename="../core/register/reconcile.py" line="231" />
       <source>register row {0}: set sheet {1} (the parcel lies on sheet {1})</source>
       <translation>dòng {0} của sổ mục kê: sửa số tờ thành {1} (thửa nằm trên tờ {1})</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="361" />
+      <location filename="../core/topology/shape.py" line="105" />
       <source>remove the repeated vertices</source>
       <translation>xóa các đỉnh lặp</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="390" />
+      <location filename="../core/topology/shape.py" line="134" />
       <source>remove the spike vertex</source>
       <translation>xóa đỉnh gai nhọn</translation>
     </message>
     <message>
-      <location filename="../core/loader.py" line="418" />
+      <location filename="../core/loading/load.py" line="418" />
       <source>rename the file or correct the sheet field</source>
       <translation>đổi tên tệp hoặc sửa trường số tờ</translation>
     </message>
     <message>
-      <location filename="../core/loader.py" line="638" />
+      <location filename="../core/loading/load.py" line="638" />
       <source>rename the file that holds another sheet, or drop the duplicate</source>
       <translation>đổi tên tệp chứa tờ bản đồ khác, hoặc bỏ tệp trùng lặp</translation>
     </message>
     <message>
-      <location filename="../core/loader.py" line="578" />
+      <location filename="../core/loading/load.py" line="578" />
       <source>runs inside a parcel without closing one</source>
       <translation>nằm bên trong một thửa mà không khép kín thửa nào</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="222" />
+      <location filename="../core/register/reconcile.py" line="222" />
       <source>same parcel number on another sheet</source>
       <translation>cùng số thửa trên tờ khác</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="329" />
+      <location filename="../core/register/prepare.py" line="329" />
       <source>set ID {0}</source>
       <translation>sửa số CCCD thành {0}</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="114" />
+      <location filename="../core/register/prepare.py" line="114" />
       <source>set commune code {0}</source>
       <translation>sửa mã xã thành {0}</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="253" />
+      <location filename="../core/register/reconcile.py" line="253" />
       <source>set parcel number {0} (register row {1} fits its area and land use)</source>
       <translation>sửa số thửa thành {0} (dòng {1} của sổ mục kê khớp về diện tích và loại đất)</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="232" />
+      <location filename="../core/register/reconcile.py" line="232" />
       <source>set parcel number {0} (register row {1})</source>
       <translation>sửa số thửa thành {0} (dòng {1} của sổ mục kê)</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="306" />
+      <location filename="../core/register/reconcile.py" line="306" />
       <source>set register area {0:.1f} m²</source>
       <translation>sửa diện tích trong sổ mục kê thành {0:.1f} m²</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="189" />
+      <location filename="../core/register/prepare.py" line="189" />
       <source>set sheet {0}</source>
       <translation>sửa số tờ thành {0}</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="141" />
+      <location filename="../core/register/prepare.py" line="141" />
       <source>set sheet {0} (where it lies)</source>
       <translation>sửa số tờ thành {0} (tờ chứa thửa)</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="134" />
+      <location filename="../core/register/prepare.py" line="134" />
       <source>sheet number</source>
       <translation>số tờ</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="133" />
+      <location filename="../core/register/prepare.py" line="133" />
       <source>sheet or parcel number</source>
       <translation>số tờ hoặc số thửa</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="608" />
+      <location filename="../core/topology/gaps.py" line="110" />
       <source>snap the shared boundary</source>
       <translation>bắt điểm ranh giới chung</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="328" />
+      <location filename="../core/topology/shape.py" line="72" />
       <source>split into separate parcels</source>
       <translation>tách thành các thửa riêng</translation>
     </message>
     <message>
-      <location filename="../core/citizen_id.py" line="23" />
+      <location filename="../core/register/citizen_id.py" line="23" />
       <source>the ID number has neither 12 digits (citizen ID) nor 9 (old ID card)</source>
       <translation>số CCCD/CMND không có 12 chữ số (CCCD) cũng không có 9 chữ số (CMND cũ)</translation>
     </message>
     <message>
-      <location filename="../core/citizen_id.py" line="22" />
+      <location filename="../core/register/citizen_id.py" line="22" />
       <source>the ID number holds characters other than digits</source>
       <translation>số CCCD/CMND chứa ký tự không phải chữ số</translation>
     </message>
     <message>
-      <location filename="../core/citizen_id.py" line="25" />
+      <location filename="../core/register/citizen_id.py" line="25" />
       <source>the ID number lost its leading zero(s), probably stored as a number in Excel: padded with zeros to 12 digits it is a valid citizen ID</source>
       <translation>số CCCD/CMND bị mất (các) chữ số 0 ở đầu, có thể do được lưu dạng số trong Excel: thêm số 0 vào đầu cho đủ 12 chữ số thì là số CCCD hợp lệ</translation>
     </message>
     <message>
-      <location filename="../core/citizen_id.py" line="30" />
+      <location filename="../core/register/citizen_id.py" line="30" />
       <source>the century/sex digit and the birth-year digits give a birth year in the future</source>
       <translation>mã thế kỷ/giới tính và các chữ số năm sinh cho ra năm sinh ở tương lai</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="311" />
+      <location filename="../core/topology/shape.py" line="55" />
       <source>the feature</source>
       <translation>toàn bộ đối tượng</translation>
     </message>
     <message>
-      <location filename="../core/citizen_id.py" line="28" />
+      <location filename="../core/register/citizen_id.py" line="28" />
       <source>the first 3 digits are not a province-of-birth-registration code</source>
       <translation>3 chữ số đầu không phải là mã tỉnh nơi đăng ký khai sinh</translation>
     </message>
     <message>
-      <location filename="../core/topology.py" line="496" />
+      <location filename="../core/topology/overlaps.py" line="103" />
       <source>the same</source>
       <translation>trùng nhau</translation>
     </message>
     <message>
-      <location filename="../core/numbers.py" line="13" />
+      <location filename="../core/register/numbers.py" line="13" />
       <source>two digits swapped</source>
       <translation>hai chữ số bị đảo chỗ</translation>
     </message>
     <message>
-      <location filename="../core/citizen_id.py" line="20" />
+      <location filename="../core/register/citizen_id.py" line="20" />
       <source>valid</source>
       <translation>hợp lệ</translation>
     </message>
     <message>
-      <location filename="../core/prepare.py" line="184" />
+      <location filename="../core/register/prepare.py" line="184" />
       <source>within the frame of</source>
       <translation>trong khung của</translation>
     </message>
     <message>
-      <location filename="../core/reconcile.py" line="224" />
+      <location filename="../core/register/reconcile.py" line="224" />
       <source>{0}; area {1:.1f} ≈ {2:.1f} m², land use {3}</source>
       <translation>{0}; diện tích {1:.1f} ≈ {2:.1f} m², loại đất {3}</translation>
     </message>
