@@ -341,6 +341,8 @@ class MergerResult:
     counts: dict = field(default_factory=dict)   # layer -> (rows, rows changed)
     register_out: str | None = None
     reference_out: str | None = None
+    findings: pd.DataFrame | None = None   # national table: merger_findings.FINDING_COLUMNS
+    table: object = None                   # national table: the merger_table.MergerTable used
 
 
 def run_merger(parcels_source: str, out: str, sheets_source: str | None = None,
@@ -355,7 +357,10 @@ def run_merger(parcels_source: str, out: str, sheets_source: str | None = None,
     every source) and table reference (the table used). The register copy goes to
     `register_out` (.xlsx or .csv; default beside `out`, "<out>_register.xlsx"), the
     reference table also to `reference_out` when given. `reference` is a path or a
-    DataFrame; without it the table is built from the sheets of all sources. The
+    DataFrame; without it the table is built from the sheets of all sources. A path to the
+    national system's table (merger_table: scale and parcel columns) or a MergerTable is
+    applied by commune, sheet and scale (merger_run); its findings go to the result and to
+    a table `findings` in `out`. The
     *_fields are role overrides {"commune": "MAXA", "sheet": ..., "parcel": ...};
     `commune` is the code of a source that has no commune field. Sources are only read."""
     from ..loading.tables import read_table
@@ -369,6 +374,11 @@ def run_merger(parcels_source: str, out: str, sheets_source: str | None = None,
                              fix="write the corrected copies to new files")
     if register_source and not register_out:
         register_out = os.path.splitext(out)[0] + "_register.xlsx"
+    table = _national_table(reference, units)
+    if table is not None:
+        return _run_national(parcels_source, out, sheets_source, register_source, table, register_out,
+                             reference_out, {"parcels": parcel_fields, "sheets": sheet_fields,
+                                             "register": register_fields}, commune, units)
 
     inputs = {"parcels": (read_vector(parcels_source, role="parcels"), parcel_fields, ("commune", "sheet", "parcel"))}
     if sheets_source:
@@ -422,7 +432,47 @@ def run_merger(parcels_source: str, out: str, sheets_source: str | None = None,
     return MergerResult(ref, changes, counts, register_out if register_source else None, reference_out)
 
 
-def _write_geopackage(path: str, layers, changes: pd.DataFrame, reference: pd.DataFrame) -> None:
+def _national_table(reference, units):
+    """The national table named by `reference` (a MergerTable, or a path whose header is the
+    national layout), else None."""
+    from .merger_table import MergerTable, is_national_table, read_merger_table
+    if isinstance(reference, MergerTable):
+        return reference
+    if isinstance(reference, (str, os.PathLike)) and os.path.exists(str(reference)):
+        from ..loading.tables import read_table_header
+        try:
+            header = read_table_header(str(reference))
+        except InputError:
+            return None
+        if is_national_table(header):
+            return read_merger_table(str(reference), units)
+    return None
+
+
+def _run_national(parcels_source, out, sheets_source, register_source, table, register_out, reference_out,
+                  overrides, commune, units) -> MergerResult:
+    from ..loading.tables import read_table
+    from ..loading.vector import read_vector
+    from .merger_run import run_table
+    inputs = {"parcels": read_vector(parcels_source, role="parcels")}
+    if sheets_source:
+        inputs["sheets"] = read_vector(sheets_source, role="sheets")
+    if register_source:
+        inputs["register"] = read_table(register_source)
+    outputs, changes, findings, counts = run_table(inputs, table, commune, overrides, units)
+    layers = [(name, inputs[name], outputs[name]) for name in ("parcels", "sheets") if name in outputs]
+    reference = table.as_reference()
+    _write_geopackage(out, layers, changes, reference, {"findings": findings})
+    if "register" in outputs:
+        _write_table_file(outputs["register"], register_out)
+    if reference_out:
+        _write_table_file(reference.astype(str), reference_out)
+    return MergerResult(reference, changes, counts, register_out if register_source else None, reference_out,
+                        findings, table)
+
+
+def _write_geopackage(path: str, layers, changes: pd.DataFrame, reference: pd.DataFrame,
+                      tables: dict | None = None) -> None:
     """A new GeoPackage swapped in at once: the layers, then tables changes and reference."""
     import shapely
     from osgeo import gdal, ogr, osr
@@ -457,6 +507,8 @@ def _write_geopackage(path: str, layers, changes: pd.DataFrame, reference: pd.Da
             _write_layer(ds, name, table, wkb, srs, geom_type)
         _write_layer(ds, "changes", changes, None, None, ogr.wkbNone)
         _write_layer(ds, "reference", reference, None, None, ogr.wkbNone)
+        for name, table in (tables or {}).items():
+            _write_layer(ds, name, table, None, None, ogr.wkbNone)
         ds = None
         os.replace(tmp, path)
     except BaseException:

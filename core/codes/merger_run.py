@@ -1,0 +1,141 @@
+"""Renumbering parcels, sheet frames and register with the national sheet reference table.
+
+The run behind `merger.run_merger` when the table is the national one (merger_table): sheets
+are matched by commune, sheet number and scale. The scale of a sheet frame is its scale field
+(else its size); of a parcel, its scale field, else the table (one scale for that sheet),
+else the frame that holds it; of a register row, its scale field, else the table, else the
+map parcel with the same commune, sheet and number (several: the one whose area is closest).
+Corrected copies only: the sources are read, never written.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..reference.admin_units import AdminUnits, normalise_commune_codes
+from ..register.fields import map_fields
+from ..register.keys import normalise_key, parse_numbers
+from .merger_apply import CHANGE_COLUMNS, apply_table, record_scales, scales_from_frames
+from .merger_findings import FINDING_COLUMNS
+from .merger_table import MergerTable
+
+
+def run_table(inputs: dict, table: MergerTable, commune: str | None, overrides: dict,
+              units: AdminUnits | None = None):
+    """inputs: {"parcels": LayerFrame, "sheets": LayerFrame?, "register": LayerFrame?}.
+    Returns (outputs {name: DataFrame}, changes, findings, counts {name: (rows, changed)})."""
+    from ..errors import InputError
+    from ..register.prepare import FRAME_SIDE_M
+    roles = {"parcels": ("commune", "sheet", "parcel", "scale", "area"), "sheets": ("commune", "sheet", "scale"),
+             "register": ("commune", "sheet", "parcel", "scale", "area")}
+    mapped = {}
+    for name, frame in inputs.items():
+        fields = map_fields(frame.attrs.columns, name, roles[name], overrides.get(name), frame.source,
+                            required=("sheet",))
+        if not fields.get("commune") and not commune:
+            raise InputError(f"the {name} have no commune code field", frame.source,
+                             fix="name the commune field, or give the commune code of the layer")
+        mapped[name] = fields
+
+    def keys(name):
+        frame, f = inputs[name], mapped[name]
+        attrs = frame.attrs.reset_index(drop=True)
+        c = (normalise_commune_codes(attrs[f.get("commune")]).to_numpy(object) if f.get("commune")
+             else np.full(len(attrs), normalise_commune_codes(pd.Series([commune]))[0], dtype=object))
+        s = normalise_key(attrs[f.get("sheet")]).to_numpy(object)
+        p = (normalise_key(attrs[f.get("parcel")]).to_numpy(object) if f.get("parcel")
+             else np.full(len(attrs), "", dtype=object))
+        return c, s, p
+
+    outputs, changes, findings, counts = {}, [], [table.findings], {}
+
+    def apply(name, scale):
+        frame, f = inputs[name], mapped[name]
+        idents = np.asarray(frame.rows if name == "register" else frame.fids)
+        done = apply_table(frame.attrs.reset_index(drop=True), table, f.get("commune") or "MAXA", f.get("sheet"),
+                           f.get("parcel") if name != "sheets" else None, scale, name, idents, commune)
+        report = done.changes.copy()
+        report.insert(0, "source_row", idents[report["row"].to_numpy()].astype(np.int64) if len(report)
+                      else np.array([], dtype=np.int64))
+        report.insert(0, "layer", name)
+        changes.append(report.drop(columns="row"))
+        findings.append(done.findings)
+        outputs[name] = done.frame
+        counts[name] = (len(done.frame), len(done.changes))
+        return done
+
+    frame_scale = None
+    if "sheets" in inputs:
+        sheets = inputs["sheets"]
+        scale = record_scales(sheets.attrs.reset_index(drop=True), mapped["sheets"].get("scale"))
+        if (scale == 0).any() and sheets.geometry is not None:
+            side = np.sqrt(np.nan_to_num(shapely.area(sheets.geometry), nan=0.0))
+            sides = np.array(list(FRAME_SIDE_M.values()), dtype=float)
+            inferred = np.array(list(FRAME_SIDE_M.keys()))[np.abs(side[:, None] - sides[None, :]).argmin(axis=1)]
+            scale = np.where((scale == 0) & (side > 0), inferred, scale)
+        frame_scale = apply("sheets", scale).scale
+
+    parcels = inputs["parcels"]
+    pc, ps, pp = keys("parcels")
+    scale = record_scales(parcels.attrs.reset_index(drop=True), mapped["parcels"].get("scale"))
+    if frame_scale is not None and parcels.geometry is not None and (scale == 0).any():
+        fc, fs, _ = keys("sheets")
+        todo = np.flatnonzero(scale == 0)
+        geom = parcels.geometry[todo]
+        points = np.full(len(todo), None, dtype=object)
+        ok = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
+        points[ok] = shapely.point_on_surface(geom[ok])
+        scale[todo] = scales_from_frames(points, pc[todo], ps[todo], inputs["sheets"].geometry, fc, fs,
+                                         np.asarray(frame_scale, dtype=np.int64))
+    parcel_scale = apply("parcels", scale).scale
+
+    if "register" in inputs:
+        register = inputs["register"]
+        rc, rs, rp = keys("register")
+        scale = record_scales(register.attrs.reset_index(drop=True), mapped["register"].get("scale"))
+        todo = np.flatnonzero(scale == 0)
+        if len(todo):
+            map_area = _areas(parcels, mapped["parcels"].get("area"))
+            reg_area = _areas(register, mapped["register"].get("area"))
+            scale[todo] = scales_from_map(rc[todo], rs[todo], rp[todo], reg_area[todo],
+                                          pc, ps, pp, parcel_scale, map_area)
+        apply("register", scale)
+
+    change_frame = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame(
+        columns=["layer", "source_row"] + CHANGE_COLUMNS[1:])
+    finding_frame = pd.concat([f for f in findings if len(f)] or [findings[0]], ignore_index=True)[FINDING_COLUMNS]
+    return outputs, change_frame, finding_frame, counts
+
+
+def _areas(frame, field) -> np.ndarray:
+    if field:
+        values, _ = parse_numbers(frame.attrs[field].reset_index(drop=True))
+        return values.to_numpy(float)
+    if frame.geometry is not None:
+        return shapely.area(frame.geometry).astype(float)
+    return np.full(len(frame), np.nan)
+
+
+def scales_from_map(rc, rs, rp, r_area, mc, ms, mp, m_scale, m_area) -> np.ndarray:
+    """Each register row's scale from the map parcels with its commune, sheet and number: the only
+    one, or among several (old sheet numbers repeat across scales) the one whose area is closest
+    to the register's (a tie: unknown, 0)."""
+    reg = pd.DataFrame({"i": np.arange(len(rc)), "c": rc, "s": rs, "p": rp, "ra": r_area})
+    mp_ = pd.DataFrame({"c": mc, "s": ms, "p": mp, "k": np.asarray(m_scale, dtype=np.int64), "ma": m_area})
+    mp_ = mp_[(mp_["k"] > 0) & (mp_["p"] != "")]
+    hits = reg[reg["p"] != ""].merge(mp_, on=["c", "s", "p"], how="inner")
+    out = np.zeros(len(rc), dtype=np.int64)
+    if hits.empty:
+        return out
+    hits["d"] = (hits["ra"] - hits["ma"]).abs().fillna(np.inf)
+    hits = hits.sort_values(["i", "d"])
+    per = hits.groupby("i")
+    n_scales = per["k"].nunique()
+    best = per.nth(0).set_index("i")
+    second = per.nth(1).set_index("i")["d"].reindex(best.index)
+    one = n_scales.reindex(best.index) == 1
+    clear = one | (best["d"] < second.fillna(np.inf))
+    chosen = best[clear.to_numpy()]
+    out[chosen.index.to_numpy()] = chosen["k"].to_numpy(np.int64)
+    return out
