@@ -28,7 +28,7 @@ def run_table(inputs: dict, table: MergerTable, commune: str | None, overrides: 
     from ..errors import InputError
     from ..register.prepare import FRAME_SIDE_M
     roles = {"parcels": ("commune", "sheet", "parcel", "scale", "area"), "sheets": ("commune", "sheet", "scale"),
-             "register": ("commune", "sheet", "parcel", "scale", "area")}
+             "register": ("commune", "sheet", "parcel", "scale", "area", "old_sheet")}
     mapped = {}
     for name, frame in inputs.items():
         fields = map_fields(frame.attrs.columns, name, roles[name], overrides.get(name), frame.source,
@@ -100,12 +100,31 @@ def run_table(inputs: dict, table: MergerTable, commune: str | None, overrides: 
             reg_area = _areas(register, mapped["register"].get("area"))
             scale[todo] = scales_from_map(rc[todo], rs[todo], rp[todo], reg_area[todo],
                                           pc, ps, pp, parcel_scale, map_area)
-        apply("register", scale)
+        done = apply("register", scale)
+        _follow_old_sheet(outputs, register, mapped["register"], rc, done.scale, table)
 
     change_frame = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame(
         columns=["layer", "source_row"] + CHANGE_COLUMNS[1:])
     finding_frame = pd.concat([f for f in findings if len(f)] or [findings[0]], ignore_index=True)[FINDING_COLUMNS]
     return outputs, change_frame, finding_frame, counts
+
+
+def _follow_old_sheet(outputs, register, fields, commune, scale, table) -> None:
+    """The register's "Số tờ cũ" (the sheet of a parcel before a split renumbering) names a sheet
+    in the old commune's numbering: it follows the table like the row's own sheet."""
+    name = fields.get("old_sheet")
+    if not name:
+        return
+    old = register.attrs[name].reset_index(drop=True)
+    given = np.flatnonzero(normalise_key(old).to_numpy(object) != "")
+    if not len(given):
+        return
+    part = pd.DataFrame({"c": commune[given], "s": old.to_numpy(object)[given]})
+    done = apply_table(part, table, "c", "s", None, scale[given], "register")
+    new = outputs["register"][name].astype(object).to_numpy().copy()
+    changed = done.changes["row"].to_numpy()
+    new[given[changed]] = done.frame["s"].to_numpy(object)[changed]
+    outputs["register"][name] = new
 
 
 def _areas(frame, field) -> np.ndarray:
@@ -118,24 +137,20 @@ def _areas(frame, field) -> np.ndarray:
 
 
 def scales_from_map(rc, rs, rp, r_area, mc, ms, mp, m_scale, m_area) -> np.ndarray:
-    """Each register row's scale from the map parcels with its commune, sheet and number: the only
-    one, or among several (old sheet numbers repeat across scales) the one whose area is closest
-    to the register's (a tie: unknown, 0)."""
+    """Each register row's scale from the map parcel with its commune, sheet and number. Old sheet
+    numbers repeat across scales, so several parcels may qualify: rows and parcels are then paired
+    one to one, closest areas first (as an office would tell them apart). 0 where none."""
+    from ..register.reconcile import _greedy_one_to_one
     reg = pd.DataFrame({"i": np.arange(len(rc)), "c": rc, "s": rs, "p": rp, "ra": r_area})
-    mp_ = pd.DataFrame({"c": mc, "s": ms, "p": mp, "k": np.asarray(m_scale, dtype=np.int64), "ma": m_area})
+    mp_ = pd.DataFrame({"j": np.arange(len(mc)), "c": mc, "s": ms, "p": mp,
+                        "k": np.asarray(m_scale, dtype=np.int64), "ma": m_area})
     mp_ = mp_[(mp_["k"] > 0) & (mp_["p"] != "")]
     hits = reg[reg["p"] != ""].merge(mp_, on=["c", "s", "p"], how="inner")
     out = np.zeros(len(rc), dtype=np.int64)
     if hits.empty:
         return out
-    hits["d"] = (hits["ra"] - hits["ma"]).abs().fillna(np.inf)
-    hits = hits.sort_values(["i", "d"])
-    per = hits.groupby("i")
-    n_scales = per["k"].nunique()
-    best = per.nth(0).set_index("i")
-    second = per.nth(1).set_index("i")["d"].reindex(best.index)
-    one = n_scales.reindex(best.index) == 1
-    clear = one | (best["d"] < second.fillna(np.inf))
-    chosen = best[clear.to_numpy()]
-    out[chosen.index.to_numpy()] = chosen["k"].to_numpy(np.int64)
+    d = (hits["ra"] - hits["ma"]).abs().to_numpy(float)
+    score = -np.where(np.isfinite(d), d, 1e12)
+    accepted = _greedy_one_to_one(hits["i"].to_numpy(np.int64), hits["j"].to_numpy(np.int64), score)
+    out[hits["i"].to_numpy()[accepted]] = hits["k"].to_numpy(np.int64)[accepted]
     return out
