@@ -69,6 +69,7 @@ class MergerTable:
     findings: pd.DataFrame          # FINDING_COLUMNS (layer "table")
     rows_read: int = 0
     rows_applied: int = 0           # table rows that went into sheets / parcels (repeats included)
+    status: pd.Series | None = None  # per table row (index: row number): "applied", or the code refusing it
     source: str = ""
     notes: list = field(default_factory=list)
 
@@ -134,9 +135,13 @@ def build_merger_table(raw: pd.DataFrame, units: AdminUnits | None = None, sourc
     t["scale"] = parse_scales(t["scale_text"]).to_numpy(np.int64)
     findings = Findings()
     ok = np.ones(n, dtype=bool)
-    ok &= _check_complete(t, findings)
-    ok &= _check_codes(t, units, findings, ok)
-    ok &= _check_successors(t, units, findings, ok)
+    status = np.full(n, "applied", dtype=object)
+    for check, code in ((lambda: _check_complete(t, findings), "MERGER_ROW_INCOMPLETE"),
+                        (lambda: _check_codes(t, units, findings, ok), "MERGER_CODE_NOT_OFFICIAL"),
+                        (lambda: _check_successors(t, units, findings, ok), "MERGER_NOT_SUCCESSOR")):
+        passed = check()
+        status[ok & ~passed] = code
+        ok &= passed
     _check_provinces(t, units, findings, ok)
 
     # a row that names an old parcel but no new one (or "0") keeps the parcel's number
@@ -145,11 +150,13 @@ def build_merger_table(raw: pd.DataFrame, units: AdminUnits | None = None, sourc
     good = t[ok].copy()
     good["level"] = np.where(good["old_parcel"] == "", "sheet", "parcel")
     good = _drop_repeats(good, findings)
-    good = _drop_conflicts(good, findings)
+    good, refused = _drop_conflicts(good, findings)
+    status = pd.Series(status, index=rows)
+    status[list(refused)] = list(refused.values())
     sheets, parcels = _split_levels(good)
-    applied = int(good["n_rows"].sum()) if len(good) else 0
+    applied = int((status == "applied").sum())
     return MergerTable(sheets=sheets, parcels=parcels, findings=findings.frame(), rows_read=n,
-                       rows_applied=applied, source=source)
+                       rows_applied=applied, status=status, source=source)
 
 
 def _roles(columns) -> dict:
@@ -308,6 +315,7 @@ def _drop_repeats(good: pd.DataFrame, findings: Findings) -> pd.DataFrame:
 def _drop_conflicts(good: pd.DataFrame, findings: Findings) -> pd.DataFrame:
     """One old key sent to two targets, or two old keys sent to one target: none applied."""
     drop = np.zeros(len(good), dtype=bool)
+    refused = {}
     good = good.reset_index(drop=True)
     for level in ("sheet", "parcel"):
         part = good["level"].to_numpy() == level
@@ -332,8 +340,10 @@ def _drop_conflicts(good: pd.DataFrame, findings: Findings) -> pd.DataFrame:
                 findings.add(code, first, np.arange(len(first)), rows=rows, sources=sources,
                              target=_target_text(first),
                              row=[min(r for i in g for r in clash.at[i, "rows"]) for g in groups])
+            for rows_ in clash["rows"]:
+                refused.update({r: code for r in rows_})
             drop[np.flatnonzero(part & ~drop)[dup]] = True
-    return good[~drop].reset_index(drop=True)
+    return good[~drop].reset_index(drop=True), refused
 
 
 def _split_levels(good: pd.DataFrame):
