@@ -249,3 +249,25 @@ def test_after_applying_check_finds_map_and_register_in_agreement(pre_merger, tm
     assert flags(f"{out}|layername=parcels", f"{out}|layername=sheets", str(tmp_path / "register.xlsx")) == \
         flags(f"{sample.gpkg}|layername=parcels", f"{sample.gpkg}|layername=sheets", str(sample.register_csv)) == \
         ({}, 2000)
+
+
+def test_check_with_the_table_matches_a_register_still_keyed_by_old_numbers(pre_merger, tmp_path):
+    from cadastre_cleaner.core.pipeline import CheckRequest, compute
+    _, before = pre_merger
+    out = tmp_path / "after.gpkg"
+    run_merger(f"{before.gpkg}|layername=parcels", str(out), sheets_source=f"{before.gpkg}|layername=sheets",
+               reference=str(before.table))
+
+    def check(table):
+        result, _ = compute(CheckRequest(parcels=f"{out}|layername=parcels", sheets=f"{out}|layername=sheets",
+                                         register=str(before.register_csv), out=str(tmp_path / "f.gpkg"),
+                                         checks=["register"], merger_table=table))
+        return result
+
+    # the map renumbered, the register not: without the table nothing lines up
+    without = check(None)
+    assert without.flags["code"].value_counts().get("DUPLICATE_KEY_REGISTER", 0) > 1000
+    with_table = check(str(before.table))
+    assert with_table.flags.empty and len(with_table.pairs) == 2000
+    assert any("register record(s) keyed by their new commune" in n for n in with_table.notes)
+    assert "reference table findings: MERGER_ROW_REPEATED ×3" in with_table.notes

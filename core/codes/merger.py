@@ -432,6 +432,16 @@ def run_merger(parcels_source: str, out: str, sheets_source: str | None = None,
     return MergerResult(ref, changes, counts, register_out if register_source else None, reference_out)
 
 
+def load_merger_table(path: str, units: AdminUnits | None = None):
+    """Any sheet reference table as a merger_table.MergerTable: the national layout (findings for
+    bad rows), or the project's own four columns (checked as load_sheet_reference does)."""
+    from .merger_table import table_from_reference
+    table = _national_table(path, units)
+    if table is None:
+        table = table_from_reference(load_sheet_reference(path, units), path)
+    return table
+
+
 def _national_table(reference, units):
     """The national table named by `reference` (a MergerTable, or a path whose header is the
     national layout), else None."""

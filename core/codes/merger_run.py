@@ -154,3 +154,57 @@ def scales_from_map(rc, rs, rp, r_area, mc, ms, mp, m_scale, m_area) -> np.ndarr
     accepted = _greedy_one_to_one(hits["i"].to_numpy(np.int64), hits["j"].to_numpy(np.int64), score)
     out[hits["i"].to_numpy()[accepted]] = hits["k"].to_numpy(np.int64)[accepted]
     return out
+
+
+# ------------------------------------------------------------------ the check, keyed by the table
+
+OLD_VALUE_FIELDS = ("MAXA_CU", "SHBANDO_CU", "SHTHUA_CU")
+
+
+def follow_table(parcels, sheets, register, table: MergerTable, overrides: dict, commune: str | None,
+                 units: AdminUnits | None = None):
+    """For `check` with a reference table: records still keyed by their pre-merger commune and
+    numbers are keyed by the new ones, so a register keyed by old numbers matches a map already
+    renumbered (and the other way round). A layer renumbered already (it has MAXA_CU and
+    SHBANDO_CU, as the merger writes them) is kept as it is; its old values serve to tell the
+    scale of the others' records. Returns (parcels, sheets, register, notes); nothing is written."""
+    import dataclasses
+    given = {"parcels": parcels, "sheets": sheets, "register": register}
+    given = {k: v for k, v in given.items() if v is not None}
+    roles = {"parcels": ("commune", "sheet", "parcel"), "sheets": ("commune", "sheet"),
+             "register": ("commune", "sheet", "parcel")}
+    renumbered, views = {}, {}
+    for name, frame in given.items():
+        attrs = frame.attrs
+        done = all(f in attrs.columns for f in OLD_VALUE_FIELDS[:2])
+        renumbered[name] = done
+        if not done:
+            views[name] = frame
+            continue
+        fields = map_fields([c for c in attrs.columns if c not in OLD_VALUE_FIELDS], name, roles[name],
+                            overrides.get(name), frame.source, required=("sheet",))
+        old = attrs.drop(columns=[c for c in OLD_VALUE_FIELDS if c in attrs.columns]).copy()
+        for field_, role in zip(OLD_VALUE_FIELDS, ("commune", "sheet", "parcel")):
+            target = fields.get(role)
+            if target and field_ in attrs.columns:
+                kept = attrs[field_].astype(object)
+                blank = kept.isna() | (kept.astype(str).str.strip() == "")
+                old[target] = kept.where(~blank, attrs[target])       # the dock keeps old values of changed rows only
+        views[name] = dataclasses.replace(frame, attrs=old)
+    if all(renumbered.values()):
+        return parcels, sheets, register, []
+    outputs, changes, findings, counts = run_table(views, table, commune, overrides, units)
+    out = {}
+    for name, frame in given.items():
+        if renumbered[name]:
+            out[name] = frame
+            continue
+        attrs = outputs[name].drop(columns=[c for c in OLD_VALUE_FIELDS if c in outputs[name].columns
+                                            and c not in frame.attrs.columns])
+        out[name] = dataclasses.replace(frame, attrs=attrs)
+    notes = [f"reference table {table.source}: {counts[name][1]} of {counts[name][0]} {name} record(s) keyed "
+             "by their new commune and numbers" for name in given if not renumbered[name]]
+    if len(findings):
+        listed = ", ".join(f"{code} ×{n}" for code, n in findings["code"].value_counts().items())
+        notes.append(f"reference table findings: {listed}")
+    return out.get("parcels"), out.get("sheets"), out.get("register"), notes

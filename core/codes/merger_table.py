@@ -83,6 +83,21 @@ class MergerTable:
 
 # ------------------------------------------------------------------ reading
 
+def table_from_reference(reference: pd.DataFrame, source: str = "") -> MergerTable:
+    """A checked reference table in the project's own layout (merger.validate_reference) as a
+    MergerTable: no scale (it holds for every scale), no parcel rows."""
+    n = len(reference)
+    rows = np.arange(2, n + 2)
+    sheets = pd.DataFrame({"old_commune": reference["old_commune"].to_numpy(object),
+                           "old_sheet": reference["old_sheet"].to_numpy(object), "scale": np.zeros(n, np.int64),
+                           "new_commune": reference["new_commune"].to_numpy(object),
+                           "new_sheet": reference["new_sheet"].to_numpy(object), "row": rows})
+    parcels = pd.DataFrame({c: pd.Series(dtype=np.int64 if c in ("scale", "row") else object)
+                            for c in PARCEL_COLUMNS})
+    return MergerTable(sheets=sheets, parcels=parcels, findings=Findings().frame(), rows_read=n,
+                       rows_applied=n, status=pd.Series("applied", index=rows), source=source)
+
+
 def is_national_table(columns) -> bool:
     """Whether a header is the national layout (scale, parcel or province columns)."""
     roles = _roles(columns)
