@@ -271,3 +271,26 @@ def test_check_with_the_table_matches_a_register_still_keyed_by_old_numbers(pre_
     assert with_table.flags.empty and len(with_table.pairs) == 2000
     assert any("register record(s) keyed by their new commune" in n for n in with_table.notes)
     assert "reference table findings: MERGER_ROW_REPEATED ×3" in with_table.notes
+
+
+def test_processing_applies_the_national_table_and_lists_findings(provider, pre_merger, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingFeedback
+    _, before = pre_merger
+    out = tmp_path / "r.gpkg"
+    result = processing.run("cadastre_cleaner:renumber_merger", {
+        "PARCELS": f"{before.gpkg}|layername=parcels", "SHEETS": f"{before.gpkg}|layername=sheets",
+        "REGISTER": str(before.register_csv), "REFERENCE": str(before.table), "OUTPUT": str(out),
+        "REGISTER_OUTPUT": str(tmp_path / "reg.xlsx")}, feedback=QgsProcessingFeedback())
+    assert result["ROWS_READ"] == len(before.plain) + 3 and result["ROWS_APPLIED"] == result["ROWS_READ"]
+    assert result["FINDINGS"] == 3 and len(_layer(out, "findings")) == 3
+    sheets = _layer(out, "sheets")
+    assert (sheets["MAXA"] == before.sheets["new_commune"]).all()
+    assert sheets["SHBANDO"].tolist() == before.sheets["new_sheet"].tolist()
+
+    flags = tmp_path / "flags.gpkg"
+    checked = processing.run("cadastre_cleaner:reconcile_register", {
+        "PARCELS": f"{out}|layername=parcels", "SHEETS": f"{out}|layername=sheets",
+        "REGISTER_FILE": str(before.register_csv), "MERGER_TABLE": str(before.table),
+        "OUTPUT": str(flags)}, feedback=QgsProcessingFeedback())
+    assert checked["MATCHED"] == 2000 and checked["FLAGS"] == 0
