@@ -35,6 +35,8 @@ class Applied:
     scale: np.ndarray            # the scale each record was matched at (0: unknown)
     findings: pd.DataFrame
     covered: int = 0             # records whose sheet the table covers
+    uncovered: np.ndarray | None = None   # per record: not covered (or scale ambiguous), left as it is
+    communes: np.ndarray | None = None    # per record: its (old) commune code, 5 digits
 
 
 def layer_label(layer: str) -> str:
@@ -155,7 +157,7 @@ def apply_table(frame: pd.DataFrame, table: MergerTable, commune_field: str | No
         "table_row": table_row[rows].astype(np.int64)})
     findings = _record_findings(layer, c, s, k, p, idents, found, ambiguous, per_key, table,
                                 ppos if renumbers else None, parcel_field is not None)
-    return Applied(out, changes, k, findings, int(found.sum()))
+    return Applied(out, changes, k, findings, int(found.sum()), ~found & ~((c == "") & (s == "")), c)
 
 
 def _record_findings(layer, c, s, k, p, idents, found, ambiguous, per_key, table, ppos, has_parcels):
