@@ -506,8 +506,9 @@ def _write_geopackage(path: str, layers, changes: pd.DataFrame, reference: pd.Da
             geom_type = ogr.wkbNone
             wkb = None
             if geoms is not None:
-                types = {g.geom_type for g in geoms if g is not None}
-                if types <= {"Polygon", "MultiPolygon"}:
+                present = geoms[~shapely.is_missing(geoms)]
+                types = set(np.unique(shapely.get_type_id(present)).tolist())
+                if types <= {3, 6}:                     # Polygon, MultiPolygon
                     geom_type, geoms = ogr.wkbMultiPolygon, _multi(geoms)
                 else:
                     geom_type = ogr.wkbUnknown
@@ -539,15 +540,24 @@ def _write_layer(ds, name, attrs: pd.DataFrame, wkb, srs, geom_type) -> None:
         layer.CreateField(ogr.FieldDefn(str(column), kind))
         kinds.append(kind)
     defn = layer.GetLayerDefn()
-    values = attrs.to_numpy(object)
+    # values converted per column once, and OGR's typed setters called directly: the generic
+    # Feature.SetField dispatches in Python per cell (most of the time on a large layer)
+    setters = {ogr.OFTString: ogr.Feature.SetFieldString, ogr.OFTInteger64: ogr.Feature.SetFieldInteger64,
+               ogr.OFTReal: ogr.Feature.SetField}
+    convert = {ogr.OFTString: str, ogr.OFTInteger64: int, ogr.OFTReal: float}
+    columns = []
+    for c, (column, kind) in enumerate(zip(attrs.columns, kinds)):
+        series = attrs[column]
+        missing = series.isna().to_numpy()
+        to = convert[kind]
+        columns.append((c, setters[kind], [None if m else to(v) for v, m in zip(series.to_numpy(object), missing)]))
     layer.StartTransaction()
     for i in range(len(attrs)):
         f = ogr.Feature(defn)
-        for c, kind in enumerate(kinds):
-            v = values[i, c]
-            if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-                continue
-            f.SetField(c, str(v) if kind == ogr.OFTString else int(v) if kind == ogr.OFTInteger64 else float(v))
+        for c, setter, vals in columns:
+            v = vals[i]
+            if v is not None:
+                setter(f, c, v)
         if wkb is not None and wkb[i] is not None:
             f.SetGeometryDirectly(ogr.CreateGeometryFromWkb(wkb[i]))
         layer.CreateFeature(f)

@@ -189,7 +189,10 @@ def _record_findings(layer, c, s, k, p, idents, found, ambiguous, per_key, table
         used = np.zeros(len(table.parcels), dtype=bool)
         if ppos is not None:
             used[ppos[ppos >= 0]] = True
-        missing = table.parcels[~used]
+        # only the parcel rows of sheets this layer has: the table covers a whole province
+        present = pd.MultiIndex.from_frame(table.parcels[["old_commune", "old_sheet", "scale"]]).isin(
+            pd.MultiIndex.from_arrays([c, s, k]))
+        missing = table.parcels[~used & present]
         where = phrase("parcel layer") if layer == "parcels" else phrase("register")
         findings.add_records("MERGER_PARCEL_UNCOVERED", layer, missing["row"], missing["old_commune"],
                              missing["old_sheet"], missing["scale"], missing["old_parcel"],

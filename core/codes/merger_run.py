@@ -27,8 +27,9 @@ def run_table(inputs: dict, table: MergerTable, commune: str | None, overrides: 
     Returns (outputs {name: DataFrame}, changes, findings, counts {name: (rows, changed)})."""
     from ..errors import InputError
     from ..register.prepare import FRAME_SIDE_M
-    roles = {"parcels": ("commune", "sheet", "parcel", "scale", "area"), "sheets": ("commune", "sheet", "scale"),
-             "register": ("commune", "sheet", "parcel", "scale", "area", "old_sheet")}
+    roles = {"parcels": ("commune", "sheet", "parcel", "scale", "area", "landuse"),
+             "sheets": ("commune", "sheet", "scale"),
+             "register": ("commune", "sheet", "parcel", "scale", "area", "landuse", "old_sheet")}
     mapped = {}
     for name, frame in inputs.items():
         fields = map_fields(frame.attrs.columns, name, roles[name], overrides.get(name), frame.source,
@@ -99,7 +100,9 @@ def run_table(inputs: dict, table: MergerTable, commune: str | None, overrides: 
             map_area = _areas(parcels, mapped["parcels"].get("area"))
             reg_area = _areas(register, mapped["register"].get("area"))
             scale[todo] = scales_from_map(rc[todo], rs[todo], rp[todo], reg_area[todo],
-                                          pc, ps, pp, parcel_scale, map_area)
+                                          pc, ps, pp, parcel_scale, map_area,
+                                          _landuse(register, mapped["register"].get("landuse"))[todo],
+                                          _landuse(parcels, mapped["parcels"].get("landuse")))
         done = apply("register", scale)
         _follow_old_sheet(outputs, register, mapped["register"], rc, done.scale, table)
 
@@ -127,6 +130,13 @@ def _follow_old_sheet(outputs, register, fields, commune, scale, table) -> None:
     outputs["register"][name] = new
 
 
+def _landuse(frame, field) -> np.ndarray:
+    if not field:
+        return np.full(len(frame), "", dtype=object)
+    values = frame.attrs[field].reset_index(drop=True)
+    return values.astype(object).where(values.notna(), "").astype(str).str.strip().str.upper().to_numpy(object)
+
+
 def _areas(frame, field) -> np.ndarray:
     if field:
         values, _ = parse_numbers(frame.attrs[field].reset_index(drop=True))
@@ -136,21 +146,25 @@ def _areas(frame, field) -> np.ndarray:
     return np.full(len(frame), np.nan)
 
 
-def scales_from_map(rc, rs, rp, r_area, mc, ms, mp, m_scale, m_area) -> np.ndarray:
+def scales_from_map(rc, rs, rp, r_area, mc, ms, mp, m_scale, m_area, r_landuse=None, m_landuse=None) -> np.ndarray:
     """Each register row's scale from the map parcel with its commune, sheet and number. Old sheet
     numbers repeat across scales, so several parcels may qualify: rows and parcels are then paired
-    one to one, closest areas first (as an office would tell them apart). 0 where none."""
+    one to one, same land use and closest areas first (as an office would tell them apart).
+    0 where none."""
     from ..register.reconcile import _greedy_one_to_one
-    reg = pd.DataFrame({"i": np.arange(len(rc)), "c": rc, "s": rs, "p": rp, "ra": r_area})
+    reg = pd.DataFrame({"i": np.arange(len(rc)), "c": rc, "s": rs, "p": rp, "ra": r_area,
+                        "rl": "" if r_landuse is None else r_landuse})
     mp_ = pd.DataFrame({"j": np.arange(len(mc)), "c": mc, "s": ms, "p": mp,
-                        "k": np.asarray(m_scale, dtype=np.int64), "ma": m_area})
+                        "k": np.asarray(m_scale, dtype=np.int64), "ma": m_area,
+                        "ml": "" if m_landuse is None else m_landuse})
     mp_ = mp_[(mp_["k"] > 0) & (mp_["p"] != "")]
     hits = reg[reg["p"] != ""].merge(mp_, on=["c", "s", "p"], how="inner")
     out = np.zeros(len(rc), dtype=np.int64)
     if hits.empty:
         return out
     d = (hits["ra"] - hits["ma"]).abs().to_numpy(float)
-    score = -np.where(np.isfinite(d), d, 1e12)
+    other_use = (hits["rl"] != hits["ml"]).to_numpy() & (hits["rl"] != "").to_numpy() & (hits["ml"] != "").to_numpy()
+    score = -np.where(np.isfinite(d), d, 1e12) - 1e13 * other_use
     accepted = _greedy_one_to_one(hits["i"].to_numpy(np.int64), hits["j"].to_numpy(np.int64), score)
     out[hits["i"].to_numpy()[accepted]] = hits["k"].to_numpy(np.int64)[accepted]
     return out

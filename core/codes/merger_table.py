@@ -313,17 +313,21 @@ _TARGET = ["new_commune", "new_sheet", "new_parcel"]
 def _drop_repeats(good: pd.DataFrame, findings: Findings) -> pd.DataFrame:
     """Rows saying the same thing twice are applied once (and listed)."""
     cols = _KEY + _TARGET
-    groups = good.groupby(cols, sort=False)["row"]
-    rows = groups.agg(list)
-    repeated = rows[rows.map(len) > 1]
+    gid = good.groupby(cols, sort=False).ngroup().to_numpy()
+    size = np.bincount(gid) if len(gid) else np.array([], dtype=np.int64)
+    first = ~pd.Series(gid).duplicated().to_numpy()
+    out = good[first].copy()
+    out["n_rows"] = size[gid[first]]
+    rows = good["row"].to_numpy()
+    lists = {g: [r] for g, r in zip(gid[first], rows[first])}
+    for g, r in zip(gid[~first], rows[~first]):
+        lists[g].append(r)
+    out["rows"] = [lists[g] for g in gid[first]]
+    repeated = out[out["n_rows"] > 1]
     if len(repeated):
-        first = good.drop_duplicates(cols).set_index(cols).loc[repeated.index].reset_index()
-        findings.add("MERGER_ROW_REPEATED", first, np.arange(len(first)),
-                     rows=[_rows_text(r) for r in repeated], key=_key_text(first), target=_target_text(first),
-                     row=[r[0] for r in repeated])
-    out = good.drop_duplicates(cols).copy()
-    out["n_rows"] = out.set_index(cols).index.map(rows.map(len)).to_numpy()
-    out["rows"] = out.set_index(cols).index.map(rows).to_numpy()
+        findings.add("MERGER_ROW_REPEATED", repeated, np.arange(len(repeated)),
+                     rows=[_rows_text(r) for r in repeated["rows"]], key=_key_text(repeated),
+                     target=_target_text(repeated), row=repeated["row"].to_numpy())
     return out
 
 

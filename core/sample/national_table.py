@@ -67,12 +67,14 @@ def write_national_table(frame: pd.DataFrame, path: str) -> None:
     """As published: XLSX with one sheet BANGTHAMCHIEUBANDODIACHINH2CAP, every cell text; or CSV."""
     os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
     if str(path).lower().endswith(".xlsx"):
+        # a normal workbook, as Excel saves one: shared strings and the sheet's dimension
         from openpyxl import Workbook
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(SHEET_NAME)
+        wb = Workbook()
+        ws = wb.active
+        ws.title = SHEET_NAME
         ws.append(list(frame.columns))
         for row in frame.astype(str).itertuples(index=False):
-            ws.append(list(row))      # str cells: openpyxl writes them as text
+            ws.append(list(row))      # str cells: written as text, never as numbers
         wb.save(path)
     else:
         frame.to_csv(path, index=False, encoding="utf-8-sig")
