@@ -125,8 +125,8 @@ class RenumberMergerAlgorithm(FlagsAlgorithm):
             feedback.pushInfo(self.tr("reference table: {0} rows read, {1} applied").format(
                 table.rows_read, table.rows_applied))
             for code, n in findings["code"].value_counts().items():
-                feedback.reportError(self.tr("{0}: {1} finding(s), e.g. {2}").format(
-                    code, n, findings.loc[findings["code"] == code, "message"].iloc[0]), fatalError=False)
+                feedback.pushWarning(self.tr("{0}: {1} finding(s), e.g. {2}").format(
+                    code, n, findings.loc[findings["code"] == code, "message"].iloc[0]))
         if result.register_out:
             feedback.pushInfo(self.tr("Corrected register: {0}").format(result.register_out))
         layers = context.layersToLoadOnCompletion()

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from cadastre_cleaner.core.codes.merger import run_merger
 from cadastre_cleaner.core.codes.merger_apply import apply_table, record_scales
-from cadastre_cleaner.core.codes.merger_table import read_merger_table
+from cadastre_cleaner.core.codes.merger_table import normalise_province_codes, parse_scales, read_merger_table
 from cadastre_cleaner.core.sample.national_table import NATIONAL_COLUMNS
 
 KEPT, CLOSED_LOW, CLOSED_HIGH, ALONE = "00706", "00703", "00709", "00859"
@@ -66,6 +66,13 @@ def _write_xlsx(path, title_rows=2):
         for cell in cells:
             cell.number_format = "@"          # every cell text, as published
     wb.save(path)
+
+
+def test_scales_and_province_codes_as_the_national_table_writes_them():
+    assert parse_scales(pd.Series(["1/500", "1:1.000", " 1 / 2000 ", "2000", "2000.0", "", None, "1/abc"])).tolist() == \
+        [500, 1000, 2000, 2000, 2000, 0, 0, -1]
+    assert normalise_province_codes(pd.Series(["8", "24", "024", "8.0", "", "X"])).tolist() == \
+        ["08", "24", "24", "08", "", "X"]
 
 
 def _findings(table):

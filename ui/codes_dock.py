@@ -801,7 +801,7 @@ class CodesDock(QgsDockWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def _apply_national(self) -> int:
-        plan = self.merger_plan or self.preview_merger()
+        plan = self.preview_merger()          # planned again: the layers may have changed since the preview
         if plan is None:
             return 0
         n_parcels = len(plan.parcels.applied.changes)

@@ -94,6 +94,10 @@ def plan_merger(parcels: QgsVectorLayer, sheets: QgsVectorLayer | None, table: M
         frame_scale = (normalise_commune_codes(attrs[f["commune"]]).to_numpy(object),
                        normalise_key(attrs[f["sheet"]]).to_numpy(object), done.scale, geom)
     f = _fields(parcels, "map", MAP_ROLES)
+    if len(table.parcels) and f.get("parcel") and OLD_PARCEL_FIELD in parcels.fields().names():
+        raise InputError(f"the layer {parcels.name()} already has a field {OLD_PARCEL_FIELD} (old parcel numbers) "
+                         "and the table renumbers parcels", fix=f"rename {OLD_PARCEL_FIELD} first, so that "
+                         "the old numbers it holds are not overwritten")
     names = [f["commune"], f["sheet"]] + ([f["parcel"]] if f.get("parcel") else [])
     fids, attrs, geom = _read(parcels, names, frame_scale is not None)
     scale = np.zeros(len(attrs), dtype=np.int64)

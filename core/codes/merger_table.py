@@ -210,7 +210,7 @@ def parse_scales(values: pd.Series) -> pd.Series:
             continue
         m = _SCALE.match(u)
         digits = re.sub(r"[.,\s]", "", m.group(1)) if m else ""
-        if m and re.fullmatch(r"[0-9]+\.0+", m.group(1).strip()):     # 2000.0 from a number cell
+        if m and re.fullmatch(r"[0-9]+\.0{1,2}", m.group(1).strip()):   # 2000.0 from a number cell; 1.000 is 1000
             digits = m.group(1).strip().split(".")[0]
         parsed[u] = int(digits) if digits.isdigit() and int(digits) > 0 else -1
     return text.map(parsed).astype(np.int64)
