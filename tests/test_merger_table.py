@@ -301,3 +301,66 @@ def test_processing_applies_the_national_table_and_lists_findings(provider, pre_
         "REGISTER_FILE": str(before.register_csv), "MERGER_TABLE": str(before.table),
         "OUTPUT": str(flags)}, feedback=QgsProcessingFeedback())
     assert checked["MATCHED"] == 2000 and checked["FLAGS"] == 0
+
+
+def test_a_table_made_here_on_a_generated_pre_merger_commune_nothing_silently_skipped(pre_merger, tmp_path):
+    """The table is written in this test in the published layout from the generated commune's own
+    sheets (leading zeros dropped, tyLe "1/1000"), with a repeated row, a non-official code and a
+    key sent to two targets that hits a real sheet."""
+    from cadastre_cleaner.core.reference.admin_units import AdminUnits
+    units = AdminUnits.load()
+    sample, before = pre_merger
+    plan = before.sheets.reset_index(drop=True)
+    province = lambda code, col: units.units.at[code, col].lstrip("0")    # noqa: E731
+    rows = [_row(c.lstrip("0"), s, oc.lstrip("0"), os_, f"1/{k}", tinh=province(c, "province_code"),
+                 tinh_cu=province(oc, "old_province_code"))
+            for oc, os_, k, c, s in plan[["old_commune", "old_sheet", "scale", "new_commune", "new_sheet"]]
+            .itertuples(index=False)]
+    parcel_rows = before.plain[before.plain["old_parcel"] != ""]
+    rows += [_row(c.lstrip("0"), s, oc.lstrip("0"), os_, f"1/{k}", np_, op, tinh=province(c, "province_code"),
+                  tinh_cu=province(oc, "old_province_code"))
+             for oc, os_, k, c, s, op, np_ in parcel_rows[["old_commune", "old_sheet", "scale", "new_commune",
+                                                           "new_sheet", "old_parcel", "new_parcel"]]
+             .itertuples(index=False)]
+    conflict = plan[plan["old_commune"] != plan["new_commune"]].iloc[-1]
+    rows += [rows[0],                                                                     # repeated
+             _row(conflict["new_commune"].lstrip("0"), "998", "99999", "1", "1/1000",    # not a commune code
+                  tinh=province(conflict["new_commune"], "province_code"), tinh_cu="20"),
+             _row(conflict["new_commune"].lstrip("0"), "999", conflict["old_commune"].lstrip("0"),
+                  conflict["old_sheet"], f"1/{conflict['scale']}",                       # the same key, elsewhere
+                  tinh=province(conflict["new_commune"], "province_code"),
+                  tinh_cu=province(conflict["old_commune"], "old_province_code"))]
+    path = tmp_path / "bang_tham_chieu.csv"
+    pd.DataFrame(rows, columns=NATIONAL_COLUMNS).to_csv(path, index=False, encoding="utf-8-sig")
+    assert 10 <= len(rows) <= 60
+
+    out = tmp_path / "after.gpkg"
+    result = run_merger(f"{before.gpkg}|layername=parcels", str(out), sheets_source=f"{before.gpkg}|layername=sheets",
+                        reference=str(path))
+    table, findings = result.table, result.findings
+    n = len(rows)
+    assert table.status.to_dict() == {**{r: "applied" for r in range(2, n + 2)}, n: "MERGER_CODE_NOT_OFFICIAL",
+                                      n + 1: "MERGER_KEY_CONFLICT", 2 + int(conflict.name): "MERGER_KEY_CONFLICT"}
+    assert sorted(set(findings["code"])) == ["MERGER_CODE_NOT_OFFICIAL", "MERGER_KEY_CONFLICT",
+                                             "MERGER_ROW_REPEATED", "MERGER_SHEET_UNCOVERED"]
+
+    # every sheet gets the number the table gives it; the one whose key conflicts is left and listed
+    sheets = _layer(out, "sheets")
+    for i, row in plan.iterrows():
+        got = sheets.loc[i, ["MAXA", "SHBANDO"]].tolist()
+        if i == conflict.name:
+            assert got == [row["old_commune"], row["old_sheet"]]
+        else:
+            assert got == [row["new_commune"], row["new_sheet"]]
+    parcels = _layer(out, "parcels")
+    left = (parcels["MAXA"] == conflict["old_commune"]) & (parcels["SHBANDO"] == conflict["old_sheet"])
+    uncovered = findings[findings["code"] == "MERGER_SHEET_UNCOVERED"]
+    assert set(uncovered["layer"]) == {"parcels", "sheets"}
+    assert uncovered[["commune", "sheet", "scale"]].drop_duplicates().values.tolist() == [
+        [conflict["old_commune"], conflict["old_sheet"], conflict["scale"]]]
+    listed = uncovered[uncovered["layer"] == "parcels"]["message"].iloc[0]
+    assert f"({int(left.sum())} record(s))" in listed
+    # nothing silently skipped: every parcel moved to the generated numbers, or is on the listed sheet
+    original = _layer(sample.gpkg, "parcels")
+    same = (parcels[["MAXA", "SHBANDO", "SHTHUA"]].values == original[["MAXA", "SHBANDO", "SHTHUA"]].values).all(axis=1)
+    assert (same | left.to_numpy()).all() and not same[left.to_numpy()].any()
