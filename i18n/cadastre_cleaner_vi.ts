@@ -853,6 +853,11 @@
       <translation>Chiều cao dải tính bằng mét; 0: một phần mười cạnh tờ bản đồ theo tỷ lệ đã chọn</translation>
     </message>
     <message>
+      <location filename="../ui/codes_dock.py" line="778" />
+      <source>Build or import the sheet reference table first</source>
+      <translation>Hãy lập hoặc nhập bảng đối chiếu số tờ bản đồ trước</translation>
+    </message>
+    <message>
       <location filename="../ui/codes_dock.py" line="641" />
       <source>Build reference</source>
       <translation>Lập bảng đối chiếu</translation>
@@ -918,7 +923,7 @@
       <translation>Không thể ghi mã định danh vào {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="820" />
+      <location filename="../ui/codes_dock.py" line="822" />
       <source>Could not write the merger into {0}</source>
       <translation>Không ghi được kết quả sáp nhập vào {0}</translation>
     </message>
@@ -963,9 +968,8 @@
       <translation>Mã định danh thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="775" />
       <source>Import the national sheet reference table first</source>
-      <translation>Hãy nhập bảng tham chiếu bản đồ địa chính 2 cấp trước</translation>
+      <translation type="obsolete">Hãy nhập bảng tham chiếu bản đồ địa chính 2 cấp trước</translation>
     </message>
     <message>
       <location filename="../ui/codes_dock.py" line="643" />
@@ -988,12 +992,12 @@
       <translation>Sáp nhập</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="817" />
+      <location filename="../ui/codes_dock.py" line="819" />
       <source>Merger: renumber {0} parcels</source>
       <translation>Sáp nhập: đánh số lại {0} thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="818" />
+      <location filename="../ui/codes_dock.py" line="820" />
       <source>Merger: renumber {0} sheet frames</source>
       <translation>Sáp nhập: đánh số lại {0} khung tờ bản đồ</translation>
     </message>
@@ -1018,7 +1022,7 @@
       <translation>Số tờ mới</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="810" />
+      <location filename="../ui/codes_dock.py" line="812" />
       <source>No commune or sheet changes</source>
       <translation>Không có thay đổi mã xã hay số tờ</translation>
     </message>
@@ -1043,7 +1047,7 @@
       <translation>Bỏ chọn</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="788" />
+      <location filename="../ui/codes_dock.py" line="790" />
       <source>Not covered</source>
       <translation>Không có trong bảng</translation>
     </message>
@@ -1093,7 +1097,7 @@
       <translation>Lớp thửa đất: {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="788" />
+      <location filename="../ui/codes_dock.py" line="790" />
       <source>Parcel numbers</source>
       <translation>Số thửa mới</translation>
     </message>
@@ -1118,7 +1122,7 @@
       <translation>Xem trước số thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="792" />
+      <location filename="../ui/codes_dock.py" line="794" />
       <source>Preview: {0} parcels and {1} sheet frames would change; {2} parcels left as they are; {3} findings</source>
       <translation>Xem trước: {0} thửa và {1} khung tờ sẽ thay đổi; {2} thửa giữ nguyên; {3} phát hiện</translation>
     </message>
@@ -1143,12 +1147,12 @@
       <translation>Đánh số lại {0} thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="812" />
+      <location filename="../ui/codes_dock.py" line="814" />
       <source>Renumber {0} parcels and {1} sheet frames with the reference table? Each layer changes in one step (Ctrl+Z undoes); {2} findings are listed.</source>
       <translation>Đánh số lại {0} thửa và {1} khung tờ theo bảng tham chiếu? Mỗi lớp thay đổi trong một bước (Ctrl+Z để hoàn tác); {2} phát hiện được liệt kê.</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="879" />
+      <location filename="../ui/codes_dock.py" line="881" />
       <source>Renumber {0} parcels with the reference table? One step (Ctrl+Z undoes).</source>
       <translation>Đánh số lại {0} thửa theo bảng tham chiếu? Một bước (Ctrl+Z để hoàn tác).</translation>
     </message>
@@ -1213,12 +1217,12 @@
       <translation>Bảng (*.csv *.xlsx *.xlsm *.txt)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="831" />
+      <location filename="../ui/codes_dock.py" line="833" />
       <source>The change table could not be written: {0}</source>
       <translation>Không ghi được bảng thay đổi: {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="872" />
+      <location filename="../ui/codes_dock.py" line="874" />
       <source>The field {0} is numeric and cannot hold {1}</source>
       <translation>Trường {0} là kiểu số, không chứa được {1}</translation>
     </message>
@@ -1243,7 +1247,7 @@
       <translation>Đã đổi {0} số thửa (Ctrl+Z để hoàn tác); bảng: {1}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="833" />
+      <location filename="../ui/codes_dock.py" line="835" />
       <source>{0} parcels and {1} sheet frames renumbered (Ctrl+Z undoes); change table: {2}</source>
       <translation>Đã đánh số lại {0} thửa và {1} khung tờ (Ctrl+Z để hoàn tác); bảng thay đổi: {2}</translation>
     </message>
@@ -1258,12 +1262,12 @@
       <translation>Đã đánh số lại {0} thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="910" />
+      <location filename="../ui/codes_dock.py" line="912" />
       <source>{0} parcels renumbered (Ctrl+Z undoes)</source>
       <translation>Đã đánh số lại {0} thửa (Ctrl+Z để hoàn tác)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="836" />
+      <location filename="../ui/codes_dock.py" line="838" />
       <source>{0} parcels renumbered after the merger</source>
       <translation>Đã đánh số lại {0} thửa sau sáp nhập</translation>
     </message>

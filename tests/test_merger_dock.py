@@ -99,3 +99,14 @@ def test_saying_no_changes_nothing(dock, layers, generated):
     assert dock.import_reference(str(before.table))
     assert dock.apply_merger() == 0
     assert not layers[0].isEditable() and layers[0].undoStack().count() == 0
+
+
+def test_preview_of_a_built_reference_counts_per_commune(dock, layers, generated):
+    _, before = generated
+    # the pre-merger layer's own sheets give the table (kept commune keeps, the others above)
+    reference = dock.build_reference()
+    assert reference is not None and len(reference) == len(before.sheets.drop_duplicates(["old_commune", "old_sheet"]))
+    plan = dock.preview_merger()
+    moved = plan.counts[plan.counts["old_commune"] != plan.counts["new_commune"]]
+    assert moved["parcels"].sum() == len(plan.parcels.applied.changes) > 0
+    assert not layers[0].isEditable()

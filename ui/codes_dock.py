@@ -33,7 +33,7 @@ from ..core.flags.flagset import FlagSet
 from ..core.codes.merger import OLD_COMMUNE_FIELD, OLD_SHEET_FIELD, REFERENCE_COLUMNS, load_sheet_reference
 from ..core.codes.merger import apply_merger as merger_apply
 from ..core.codes.merger import sheet_reference
-from ..core.codes.merger_table import is_national_table, read_merger_table
+from ..core.codes.merger_table import is_national_table, read_merger_table, table_from_reference
 from . import merger_national
 from .compat import POLYGON_LAYERS
 from ..core.codes.numbering import MODES, TABLE_COLUMNS, NumberingResult, number_parcels, parse_numbers
@@ -770,16 +770,18 @@ class CodesDock(QgsDockWidget):
         return True
 
     def preview_merger(self):
-        """What the national table would do to the parcel layer (and the sheet frames), per commune."""
-        if self.merger_national is None:
-            self._message(self.tr("Import the national sheet reference table first"))
+        """What the reference table would do to the parcel layer (and the sheet frames), per commune."""
+        table = self.merger_national
+        if table is None and self.merger_reference is not None:      # built, or the four-column table
+            table = table_from_reference(self.merger_reference)
+        if table is None:
+            self._message(self.tr("Build or import the sheet reference table first"))
             return None
         if self.layer is None:
             self._message(self.tr("Choose the parcel layer first"))
             return None
         try:
-            plan = merger_national.plan_merger(self.layer, self.merger_sheets_combo.currentLayer(),
-                                               self.merger_national)
+            plan = merger_national.plan_merger(self.layer, self.merger_sheets_combo.currentLayer(), table)
         except InputError as err:
             self._message(err.one_line())
             return None

@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..i18n import phrase
 from ..reference.admin_units import normalise_commune_code, normalise_commune_codes
 from ..register.keys import normalise_key
-from .merger_findings import Findings, empty_findings
+from .merger_findings import Findings
 from .merger_table import MergerTable, parse_scales, scale_text
 
 OLD_PARCEL_FIELD = "SHTHUA_CU"
@@ -200,4 +200,4 @@ def _record_findings(layer, c, s, k, p, idents, found, ambiguous, per_key, table
                                   sheet=missing["old_sheet"].to_numpy(object),
                                   commune=missing["old_commune"].to_numpy(object),
                                   scale=[scale_text(x) for x in missing["scale"]], layer=where))
-    return findings.frame() if len(findings._parts) else empty_findings()
+    return findings.frame()
