@@ -110,3 +110,24 @@ def test_preview_of_a_built_reference_counts_per_commune(dock, layers, generated
     moved = plan.counts[plan.counts["old_commune"] != plan.counts["new_commune"]]
     assert moved["parcels"].sum() == len(plan.parcels.applied.changes) > 0
     assert not layers[0].isEditable()
+
+
+def test_a_register_file_gets_a_corrected_copy_beside_it(dock, layers, generated, tmp_path):
+    import pandas as pd
+    sample, before = generated
+    register = tmp_path / "register.csv"
+    shutil.copy(before.register_csv, register)
+    source = register.read_bytes()
+    dock._confirm = lambda text: True
+    dock.merger_register.setFilePath(str(register))
+    assert dock.import_reference(str(before.table))
+    plan = dock.preview_merger()
+    assert plan.register_changed == len(plan.parcels.applied.changes)
+    assert dock.apply_merger() > 0
+    assert register.read_bytes() == source                    # the register itself is only read
+    copy = pd.read_excel(tmp_path / "register_merged.xlsx", dtype=str, keep_default_na=False)
+    original = pd.read_csv(sample.register_csv, dtype=str, keep_default_na=False)
+    for column in ("Mã xã", "Số tờ", "Số thửa"):
+        assert copy[column].tolist() == original[column].tolist(), column
+    changes = pd.read_csv(dock.last_merger_csv, dtype=str)
+    assert (changes["layer"] == "register").sum() == plan.register_changed

@@ -636,6 +636,12 @@ class CodesDock(QgsDockWidget):
         self.merger_sheets_combo.setToolTip(self.tr("Sheet frames: renumbered too, and they tell each "
                                                     "parcel's scale where the table has a sheet at several"))
         form.addRow(self.tr("Sheet frames"), self.merger_sheets_combo)
+        self.merger_register = QgsFileWidget(page)
+        self.merger_register.setObjectName("codesMergerRegister")
+        self.merger_register.setFilter(self.tr("Registers (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.dbf)"))
+        self.merger_register.setToolTip(self.tr("Optional: a corrected copy of the register is written "
+                                                "beside it (…_merged.xlsx); the file itself is only read"))
+        form.addRow(self.tr("Register"), self.merger_register)
         layout.addLayout(form)
         buttons = QHBoxLayout()
         self.merger_build_button = self._button(page, "codesMergerBuild", self.tr("Build reference"),
@@ -781,7 +787,8 @@ class CodesDock(QgsDockWidget):
             self._message(self.tr("Choose the parcel layer first"))
             return None
         try:
-            plan = merger_national.plan_merger(self.layer, self.merger_sheets_combo.currentLayer(), table)
+            plan = merger_national.plan_merger(self.layer, self.merger_sheets_combo.currentLayer(), table,
+                                               self.merger_register.filePath().strip() or None)
         except InputError as err:
             self._message(err.one_line())
             return None
@@ -792,9 +799,10 @@ class CodesDock(QgsDockWidget):
         self._show_findings(plan.findings)
         sheets = plan.sheets.applied.changes if plan.sheets is not None else None
         self.merger_summary.setText(self.tr(
-            "Preview: {0} parcels and {1} sheet frames would change; {2} parcels left as they are; "
-            "{3} findings").format(len(plan.parcels.applied.changes), 0 if sheets is None else len(sheets),
-                                   int(plan.parcels.applied.uncovered.sum()), len(plan.findings)))
+            "Preview: {0} parcels, {1} sheet frames and {2} register rows would change; {3} parcels left "
+            "as they are; {4} findings").format(len(plan.parcels.applied.changes), 0 if sheets is None else len(sheets),
+                                                plan.register_changed, int(plan.parcels.applied.uncovered.sum()),
+                                                len(plan.findings)))
         return plan
 
     def _confirm(self, text: str) -> bool:
@@ -811,9 +819,13 @@ class CodesDock(QgsDockWidget):
         if not n_parcels and not n_sheets:
             self._message(self.tr("No commune or sheet changes"), info=True)
             return 0
+        register_copy = (merger_national.register_copy_path(plan.register_source)
+                         if plan.register is not None else "")
         if not self._confirm(self.tr("Renumber {0} parcels and {1} sheet frames with the reference table? "
                                      "Each layer changes in one step (Ctrl+Z undoes); {2} findings are "
-                                     "listed.").format(n_parcels, n_sheets, len(plan.findings))):
+                                     "listed.").format(n_parcels, n_sheets, len(plan.findings))
+                             + (" " + self.tr("A corrected register ({0} rows changed) is written to {1}.").format(
+                                 plan.register_changed, register_copy) if register_copy else "")):
             return 0
         try:
             for part, text in ((plan.parcels, self.tr("Merger: renumber {0} parcels").format(n_parcels)),
@@ -821,9 +833,12 @@ class CodesDock(QgsDockWidget):
                 if part is not None and not merger_national.write_plan(part, text):
                     self._message(self.tr("Could not write the merger into {0}").format(part.layer.name()))
                     return 0
+            merger_national.write_register(plan)
         except InputError as err:
             self._message(err.one_line())
             return 0
+        except OSError as err:
+            self._message(self.tr("The corrected register could not be written: {0}").format(err))
         path = self.default_csv_path().replace("renumbering_", "merger_changes_")
         try:
             merger_national.write_changes(plan, path)

@@ -17,15 +17,15 @@ import shapely
 from qgis.core import QgsFeatureRequest, QgsField, QgsVectorLayer
 from qgis.PyQt.QtCore import QVariant
 
-from ..core.codes.merger_apply import OLD_PARCEL_FIELD, Applied, apply_table, record_scales, scales_from_frames
-from ..core.codes.merger_findings import FINDING_COLUMNS
+from ..core.codes.merger_apply import OLD_PARCEL_FIELD, Applied
+from ..core.codes.merger_run import run_table
 from ..core.codes.merger_table import MergerTable
 from ..core.errors import InputError
-from ..core.reference.admin_units import normalise_commune_codes
-from ..core.register.fields import MAP_ROLES, SHEET_ROLES, map_fields
-from ..core.register.keys import normalise_key
+from ..core.frames import LayerFrame
+from ..core.register.fields import SHEET_ROLES, map_fields
 
 OLD_FIELDS = ("MAXA_CU", "SHBANDO_CU", OLD_PARCEL_FIELD)
+PARCEL_ROLES = ("commune", "sheet", "parcel", "scale", "area", "landuse")
 COUNT_COLUMNS = ["old_commune", "new_commune", "sheets", "parcels", "renumbered_parcels", "uncovered"]
 
 if hasattr(QVariant, "String"):     # Qt 5 / QGIS 3
@@ -49,6 +49,10 @@ class MergerPlan:
     sheets: LayerPlan | None
     counts: pd.DataFrame          # COUNT_COLUMNS, one row per (old commune, new commune)
     findings: pd.DataFrame        # FINDING_COLUMNS: the table's and the layers'
+    register: pd.DataFrame | None = None      # the register with the new values (a copy is written)
+    register_source: str | None = None
+    register_changed: int = 0
+    register_changes: pd.DataFrame | None = None   # layer, fid (register row), the change columns
 
 
 def _read(layer: QgsVectorLayer, names, with_geometry: bool):
@@ -72,48 +76,59 @@ def _read(layer: QgsVectorLayer, names, with_geometry: bool):
     return np.asarray(fids, dtype=np.int64), frame, geom
 
 
-def _fields(layer: QgsVectorLayer, side: str, roles) -> dict:
-    names = [n for n in layer.fields().names() if n not in OLD_FIELDS]
+def _layer_frame(layer: QgsVectorLayer, side: str, roles, with_geometry: bool) -> LayerFrame:
+    """The layer's role fields as the engine reads a file (fids, geometry), refusing a layer that
+    carries the merger's old-value fields already."""
     for name in OLD_FIELDS[:2]:
         if name in layer.fields().names():
             raise InputError(f"the layer {layer.name()} already has a field {name}: it looks renumbered already",
                              fix="renumber the original data, or rename that field")
-    return map_fields(names, side, roles, required=("commune", "sheet")).fields
+    names = [n for n in layer.fields().names() if n not in OLD_FIELDS]
+    fields = map_fields(names, side, roles, required=("commune", "sheet")).fields
+    fids, attrs, geom = _read(layer, list(dict.fromkeys(fields.values())), with_geometry)
+    return LayerFrame(attrs=attrs, source=layer.name(), geometry=geom, fids=fids, rows=fids)
 
 
-def plan_merger(parcels: QgsVectorLayer, sheets: QgsVectorLayer | None, table: MergerTable) -> MergerPlan:
-    """What the table would do to the layers, nothing written."""
-    sheet_plan, frame_scale = None, None
+def plan_merger(parcels: QgsVectorLayer, sheets: QgsVectorLayer | None, table: MergerTable,
+                register: str | None = None) -> MergerPlan:
+    """What the table would do to the layers (and to a register file), nothing written. The same
+    run as Processing's (core.codes.merger_run.run_table) on what the layers hold now."""
+    from ..core.loading.tables import read_table
+    inputs = {"parcels": _layer_frame(parcels, "parcels", PARCEL_ROLES, sheets is not None or register is not None)}
     if sheets is not None:
-        f = _fields(sheets, "sheets", SHEET_ROLES)
-        names = [f["commune"], f["sheet"]] + ([f["scale"]] if f.get("scale") else [])
-        fids, attrs, geom = _read(sheets, names, True)
-        done = apply_table(attrs, table, f["commune"], f["sheet"], None, record_scales(attrs, f.get("scale")),
-                           "sheets", fids)
-        sheet_plan = LayerPlan(sheets, fids, f, done)
-        frame_scale = (normalise_commune_codes(attrs[f["commune"]]).to_numpy(object),
-                       normalise_key(attrs[f["sheet"]]).to_numpy(object), done.scale, geom)
-    f = _fields(parcels, "map", MAP_ROLES)
-    if len(table.parcels) and f.get("parcel") and OLD_PARCEL_FIELD in parcels.fields().names():
+        inputs["sheets"] = _layer_frame(sheets, "sheets", SHEET_ROLES, True)
+    if len(table.parcels) and OLD_PARCEL_FIELD in parcels.fields().names():
         raise InputError(f"the layer {parcels.name()} already has a field {OLD_PARCEL_FIELD} (old parcel numbers) "
                          "and the table renumbers parcels", fix=f"rename {OLD_PARCEL_FIELD} first, so that "
                          "the old numbers it holds are not overwritten")
-    names = [f["commune"], f["sheet"]] + ([f["parcel"]] if f.get("parcel") else [])
-    fids, attrs, geom = _read(parcels, names, frame_scale is not None)
-    scale = np.zeros(len(attrs), dtype=np.int64)
-    if frame_scale is not None:
-        fc, fs, fk, fgeom = frame_scale
-        points = np.full(len(geom), None, dtype=object)
-        ok = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
-        points[ok] = shapely.point_on_surface(geom[ok])
-        scale = scales_from_frames(points, normalise_commune_codes(attrs[f["commune"]]).to_numpy(object),
-                                   normalise_key(attrs[f["sheet"]]).to_numpy(object), fgeom, fc, fs, fk)
-    done = apply_table(attrs, table, f["commune"], f["sheet"], f.get("parcel"), scale, "parcels", fids)
-    parcel_plan = LayerPlan(parcels, fids, f, done)
-    findings = pd.concat([x for x in (table.findings, done.findings,
-                                      sheet_plan.applied.findings if sheet_plan else None)
-                          if x is not None and len(x)] or [table.findings], ignore_index=True)[FINDING_COLUMNS]
-    return MergerPlan(parcel_plan, sheet_plan, _counts(parcel_plan, sheet_plan), findings)
+    if register:
+        inputs["register"] = read_table(register)
+    run = run_table(inputs, table, None, {})
+    plans = {name: LayerPlan(layer, inputs[name].fids, run.fields[name], run.applied[name])
+             for name, layer in (("parcels", parcels), ("sheets", sheets)) if layer is not None}
+    plan = MergerPlan(plans["parcels"], plans.get("sheets"), pd.DataFrame(), run.findings)
+    if register:
+        plan.register, plan.register_source = run.outputs["register"], register
+        plan.register_changed = run.counts["register"][1]
+        reg = run.changes[run.changes["layer"] == "register"].rename(columns={"source_row": "fid"})
+        plan.register_changes = reg
+    plan.counts = _counts(plan.parcels, plan.sheets)
+    return plan
+
+
+def register_copy_path(register: str) -> str:
+    """Where the corrected register goes: beside the source, never over it."""
+    stem = os.path.splitext(register.split("|")[0])[0]
+    return f"{stem}_merged.xlsx"
+
+
+def write_register(plan: MergerPlan) -> str | None:
+    if plan.register is None:
+        return None
+    from ..core.codes.merger import _write_table_file
+    path = register_copy_path(plan.register_source)
+    _write_table_file(plan.register, path)
+    return path
 
 
 def _counts(parcels: LayerPlan, sheets: LayerPlan | None) -> pd.DataFrame:
@@ -194,7 +209,8 @@ def _text(value) -> str:
 
 
 def write_changes(plan: MergerPlan, path: str) -> None:
-    """The change table of both layers and the findings, as UTF-8 CSVs (path, path_findings.csv)."""
+    """The change table of the layers (and the register) and the findings, as UTF-8 CSVs
+    (path, path_findings.csv); `fid` is the register's row for the register."""
     parts = []
     for name, lp in (("parcels", plan.parcels), ("sheets", plan.sheets)):
         if lp is None:
@@ -203,6 +219,8 @@ def write_changes(plan: MergerPlan, path: str) -> None:
         ch.insert(0, "fid", lp.fids[ch["row"].to_numpy()] if len(ch) else np.array([], dtype=np.int64))
         ch.insert(0, "layer", name)
         parts.append(ch.drop(columns="row"))
+    if plan.register is not None and plan.register_changes is not None:
+        parts.append(plan.register_changes)
     os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
     pd.concat(parts, ignore_index=True).to_csv(path, index=False, encoding="utf-8-sig")
     plan.findings.to_csv(os.path.splitext(path)[0] + "_findings.csv", index=False, encoding="utf-8-sig")

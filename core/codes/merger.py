@@ -469,7 +469,8 @@ def _run_national(parcels_source, out, sheets_source, register_source, table, re
         inputs["sheets"] = read_vector(sheets_source, role="sheets")
     if register_source:
         inputs["register"] = read_table(register_source)
-    outputs, changes, findings, counts = run_table(inputs, table, commune, overrides, units)
+    run = run_table(inputs, table, commune, overrides, units)
+    outputs, changes, findings, counts = run.outputs, run.changes, run.findings, run.counts
     layers = [(name, inputs[name], outputs[name]) for name in ("parcels", "sheets") if name in outputs]
     reference = table.as_reference()
     _write_geopackage(out, layers, changes, reference, {"findings": findings})

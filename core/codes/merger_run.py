@@ -9,6 +9,8 @@ Corrected copies only: the sources are read, never written.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -21,10 +23,20 @@ from .merger_findings import FINDING_COLUMNS
 from .merger_table import MergerTable
 
 
+@dataclass
+class TableRun:
+    outputs: dict          # name -> the records with new values, old ones in the *_CU fields
+    changes: pd.DataFrame  # layer, source_row (fid / register row), CHANGE_COLUMNS but row
+    findings: pd.DataFrame  # FINDING_COLUMNS: the table's and every layer's
+    counts: dict           # name -> (records, records changed)
+    applied: dict          # name -> merger_apply.Applied
+    fields: dict           # name -> {role: field}
+
+
 def run_table(inputs: dict, table: MergerTable, commune: str | None, overrides: dict,
-              units: AdminUnits | None = None):
-    """inputs: {"parcels": LayerFrame, "sheets": LayerFrame?, "register": LayerFrame?}.
-    Returns (outputs {name: DataFrame}, changes, findings, counts {name: (rows, changed)})."""
+              units: AdminUnits | None = None) -> TableRun:
+    """inputs: {"parcels": LayerFrame, "sheets": LayerFrame?, "register": LayerFrame?}; overrides
+    {name: {role: field}}. Nothing is written."""
     from ..errors import InputError
     from ..register.prepare import FRAME_SIDE_M
     roles = {"parcels": ("commune", "sheet", "parcel", "scale", "area", "landuse"),
@@ -49,7 +61,7 @@ def run_table(inputs: dict, table: MergerTable, commune: str | None, overrides: 
              else np.full(len(attrs), "", dtype=object))
         return c, s, p
 
-    outputs, changes, findings, counts = {}, [], [table.findings], {}
+    outputs, changes, findings, counts, applied = {}, [], [table.findings], {}, {}
 
     def apply(name, scale):
         frame, f = inputs[name], mapped[name]
@@ -64,6 +76,7 @@ def run_table(inputs: dict, table: MergerTable, commune: str | None, overrides: 
         findings.append(done.findings)
         outputs[name] = done.frame
         counts[name] = (len(done.frame), len(done.changes))
+        applied[name] = done
         return done
 
     frame_scale = None
@@ -109,7 +122,8 @@ def run_table(inputs: dict, table: MergerTable, commune: str | None, overrides: 
     change_frame = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame(
         columns=["layer", "source_row"] + CHANGE_COLUMNS[1:])
     finding_frame = pd.concat([f for f in findings if len(f)] or [findings[0]], ignore_index=True)[FINDING_COLUMNS]
-    return outputs, change_frame, finding_frame, counts
+    return TableRun(outputs, change_frame, finding_frame, counts, applied,
+                    {name: dict(f.fields) for name, f in mapped.items()})
 
 
 def _follow_old_sheet(outputs, register, fields, commune, scale, table) -> None:
@@ -207,7 +221,8 @@ def follow_table(parcels, sheets, register, table: MergerTable, overrides: dict,
         views[name] = dataclasses.replace(frame, attrs=old)
     if all(renumbered.values()):
         return parcels, sheets, register, []
-    outputs, changes, findings, counts = run_table(views, table, commune, overrides, units)
+    run = run_table(views, table, commune, overrides, units)
+    outputs, findings, counts = run.outputs, run.findings, run.counts
     out = {}
     for name, frame in given.items():
         if renumbered[name]:
