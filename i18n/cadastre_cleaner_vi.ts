@@ -818,6 +818,11 @@
       <translation>(không có tờ)</translation>
     </message>
     <message>
+      <location filename="../ui/codes_dock.py" line="827" />
+      <source>A corrected register ({0} rows changed) is written to {1}.</source>
+      <translation>Bản sao sổ mục kê đã sửa ({0} dòng thay đổi) được ghi vào {1}.</translation>
+    </message>
+    <message>
       <location filename="../ui/codes_dock.py" line="125" />
       <source>After a split or merge</source>
       <translation>Sau khi tách hoặc gộp thửa</translation>
@@ -853,12 +858,12 @@
       <translation>Chiều cao dải tính bằng mét; 0: một phần mười cạnh tờ bản đồ theo tỷ lệ đã chọn</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="778" />
+      <location filename="../ui/codes_dock.py" line="784" />
       <source>Build or import the sheet reference table first</source>
       <translation>Hãy lập hoặc nhập bảng đối chiếu số tờ bản đồ trước</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="641" />
+      <location filename="../ui/codes_dock.py" line="647" />
       <source>Build reference</source>
       <translation>Lập bảng đối chiếu</translation>
     </message>
@@ -903,7 +908,7 @@
       <translation>Xóa xem trước</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="663" />
+      <location filename="../ui/codes_dock.py" line="669" />
       <source>Code</source>
       <translation>Mã</translation>
     </message>
@@ -923,7 +928,7 @@
       <translation>Không thể ghi mã định danh vào {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="822" />
+      <location filename="../ui/codes_dock.py" line="834" />
       <source>Could not write the merger into {0}</source>
       <translation>Không ghi được kết quả sáp nhập vào {0}</translation>
     </message>
@@ -943,7 +948,7 @@
       <translation>Bổ sung số thửa còn thiếu</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="663" />
+      <location filename="../ui/codes_dock.py" line="669" />
       <source>Finding</source>
       <translation>Phát hiện</translation>
     </message>
@@ -972,7 +977,7 @@
       <translation type="obsolete">Hãy nhập bảng tham chiếu bản đồ địa chính 2 cấp trước</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="643" />
+      <location filename="../ui/codes_dock.py" line="649" />
       <source>Import…</source>
       <translation>Nhập…</translation>
     </message>
@@ -992,12 +997,12 @@
       <translation>Sáp nhập</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="819" />
+      <location filename="../ui/codes_dock.py" line="831" />
       <source>Merger: renumber {0} parcels</source>
       <translation>Sáp nhập: đánh số lại {0} thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="820" />
+      <location filename="../ui/codes_dock.py" line="832" />
       <source>Merger: renumber {0} sheet frames</source>
       <translation>Sáp nhập: đánh số lại {0} khung tờ bản đồ</translation>
     </message>
@@ -1007,7 +1012,7 @@
       <translation>Chế độ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="671" />
+      <location filename="../ui/codes_dock.py" line="677" />
       <source>New commune</source>
       <translation>Mã xã mới</translation>
     </message>
@@ -1017,12 +1022,12 @@
       <translation>Số thửa mới</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="671" />
+      <location filename="../ui/codes_dock.py" line="677" />
       <source>New sheet</source>
       <translation>Số tờ mới</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="812" />
+      <location filename="../ui/codes_dock.py" line="820" />
       <source>No commune or sheet changes</source>
       <translation>Không có thay đổi mã xã hay số tờ</translation>
     </message>
@@ -1047,7 +1052,7 @@
       <translation>Bỏ chọn</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="790" />
+      <location filename="../ui/codes_dock.py" line="797" />
       <source>Not covered</source>
       <translation>Không có trong bảng</translation>
     </message>
@@ -1062,7 +1067,7 @@
       <translation>Đánh số thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="670" />
+      <location filename="../ui/codes_dock.py" line="676" />
       <source>Old commune</source>
       <translation>Mã xã cũ</translation>
     </message>
@@ -1072,7 +1077,7 @@
       <translation>Số thửa cũ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="670" />
+      <location filename="../ui/codes_dock.py" line="676" />
       <source>Old sheet</source>
       <translation>Số tờ cũ</translation>
     </message>
@@ -1087,6 +1092,11 @@
       <translation>Lỗi còn mở</translation>
     </message>
     <message>
+      <location filename="../ui/codes_dock.py" line="642" />
+      <source>Optional: a corrected copy of the register is written beside it (…_merged.xlsx); the file itself is only read</source>
+      <translation>Tùy chọn: bản sao đã sửa của sổ mục kê được ghi bên cạnh (…_merged.xlsx); tệp gốc chỉ được đọc</translation>
+    </message>
+    <message>
       <location filename="../ui/codes_dock.py" line="71" />
       <source>Parcel codes</source>
       <translation>Mã thửa đất</translation>
@@ -1097,7 +1107,7 @@
       <translation>Lớp thửa đất: {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="790" />
+      <location filename="../ui/codes_dock.py" line="797" />
       <source>Parcel numbers</source>
       <translation>Số thửa mới</translation>
     </message>
@@ -1122,9 +1132,13 @@
       <translation>Xem trước số thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="794" />
       <source>Preview: {0} parcels and {1} sheet frames would change; {2} parcels left as they are; {3} findings</source>
-      <translation>Xem trước: {0} thửa và {1} khung tờ sẽ thay đổi; {2} thửa giữ nguyên; {3} phát hiện</translation>
+      <translation type="obsolete">Xem trước: {0} thửa và {1} khung tờ sẽ thay đổi; {2} thửa giữ nguyên; {3} phát hiện</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="801" />
+      <source>Preview: {0} parcels, {1} sheet frames and {2} register rows would change; {3} parcels left as they are; {4} findings</source>
+      <translation>Xem trước: {0} thửa, {1} khung tờ và {2} dòng sổ mục kê sẽ thay đổi; {3} thửa giữ nguyên; {4} phát hiện</translation>
     </message>
     <message>
       <location filename="../ui/codes_dock.py" line="100" />
@@ -1132,9 +1146,19 @@
       <translation>Tiến độ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="767" />
+      <location filename="../ui/codes_dock.py" line="773" />
       <source>Reference table: {0} rows read, {1} applied, {2} findings; {3} sheets, {4} renumbered parcels</source>
       <translation>Bảng tham chiếu: đọc {0} dòng, áp dụng {1}, {2} phát hiện; {3} tờ, {4} thửa đánh số lại</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="644" />
+      <source>Register</source>
+      <translation>Sổ mục kê</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="641" />
+      <source>Registers (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.dbf)</source>
+      <translation>Sổ mục kê (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.dbf)</translation>
     </message>
     <message>
       <location filename="../ui/codes_dock.py" line="124" />
@@ -1147,12 +1171,12 @@
       <translation>Đánh số lại {0} thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="814" />
+      <location filename="../ui/codes_dock.py" line="824" />
       <source>Renumber {0} parcels and {1} sheet frames with the reference table? Each layer changes in one step (Ctrl+Z undoes); {2} findings are listed.</source>
       <translation>Đánh số lại {0} thửa và {1} khung tờ theo bảng tham chiếu? Mỗi lớp thay đổi trong một bước (Ctrl+Z để hoàn tác); {2} phát hiện được liệt kê.</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="881" />
+      <location filename="../ui/codes_dock.py" line="896" />
       <source>Renumber {0} parcels with the reference table? One step (Ctrl+Z undoes).</source>
       <translation>Đánh số lại {0} thửa theo bảng tham chiếu? Một bước (Ctrl+Z để hoàn tác).</translation>
     </message>
@@ -1162,12 +1186,12 @@
       <translation>Đã rà soát</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="663" />
+      <location filename="../ui/codes_dock.py" line="669" />
       <source>Row</source>
       <translation>Dòng</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="671" />
+      <location filename="../ui/codes_dock.py" line="677" />
       <source>Rule</source>
       <translation>Quy tắc</translation>
     </message>
@@ -1197,7 +1221,7 @@
       <translation>Khung tờ bản đồ: cũng được đánh số lại, và cho biết tỷ lệ của từng thửa khi bảng có một tờ ở nhiều tỷ lệ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="741" />
+      <location filename="../ui/codes_dock.py" line="747" />
       <source>Sheet reference table</source>
       <translation>Bảng đối chiếu số tờ bản đồ cũ – mới</translation>
     </message>
@@ -1212,17 +1236,22 @@
       <translation>Các tờ bản đồ cần đánh số (đã đánh dấu)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="742" />
+      <location filename="../ui/codes_dock.py" line="748" />
       <source>Tables (*.csv *.xlsx *.xlsm *.txt)</source>
       <translation>Bảng (*.csv *.xlsx *.xlsm *.txt)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="833" />
+      <location filename="../ui/codes_dock.py" line="848" />
       <source>The change table could not be written: {0}</source>
       <translation>Không ghi được bảng thay đổi: {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="874" />
+      <location filename="../ui/codes_dock.py" line="841" />
+      <source>The corrected register could not be written: {0}</source>
+      <translation>Không ghi được bản sao sổ mục kê đã sửa: {0}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="889" />
       <source>The field {0} is numeric and cannot hold {1}</source>
       <translation>Trường {0} là kiểu số, không chứa được {1}</translation>
     </message>
@@ -1247,7 +1276,7 @@
       <translation>Đã đổi {0} số thửa (Ctrl+Z để hoàn tác); bảng: {1}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="835" />
+      <location filename="../ui/codes_dock.py" line="850" />
       <source>{0} parcels and {1} sheet frames renumbered (Ctrl+Z undoes); change table: {2}</source>
       <translation>Đã đánh số lại {0} thửa và {1} khung tờ (Ctrl+Z để hoàn tác); bảng thay đổi: {2}</translation>
     </message>
@@ -1262,17 +1291,17 @@
       <translation>Đã đánh số lại {0} thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="912" />
+      <location filename="../ui/codes_dock.py" line="927" />
       <source>{0} parcels renumbered (Ctrl+Z undoes)</source>
       <translation>Đã đánh số lại {0} thửa (Ctrl+Z để hoàn tác)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="838" />
+      <location filename="../ui/codes_dock.py" line="853" />
       <source>{0} parcels renumbered after the merger</source>
       <translation>Đã đánh số lại {0} thửa sau sáp nhập</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="721" />
+      <location filename="../ui/codes_dock.py" line="727" />
       <source>{0} sheets in the reference table</source>
       <translation>{0} tờ trong bảng đối chiếu</translation>
     </message>
