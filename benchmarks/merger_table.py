@@ -70,6 +70,10 @@ def main(argv=None) -> dict:
     numbers["apply_s"] = round(time.perf_counter() - t, 2)
     numbers["apply_cpu_s"] = round(time.process_time() - cpu, 2)
     numbers["records"] = {k: {"rows": v[0], "changed": v[1]} for k, v in result.counts.items()}
+    used = set()
+    for name in ("parcels", "sheets", "register"):
+        used |= set(result.applied[name].table_rows.tolist()) - {-1}
+    numbers["table_rows_matched_by_the_data"] = len(used)
     numbers["findings"] = result.findings["code"].value_counts().to_dict()
 
     t, cpu = time.perf_counter(), time.process_time()

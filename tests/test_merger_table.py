@@ -213,6 +213,9 @@ def test_generated_pre_merger_commune_gets_every_number_the_table_gives(pre_merg
     assert table.rows_read == len(before.plain) + 3 and table.rows_applied == table.rows_read
     # the only findings: the three repeated rows, named
     assert result.findings["code"].tolist() == ["MERGER_ROW_REPEATED"] * 3
+    # and every row the table applies is used by some record
+    used = set().union(*(set(a.table_rows.tolist()) for a in result.applied.values())) - {-1}
+    assert used == set(table.sheets["row"]) | set(table.parcels["row"])
 
     # every sheet gets the number the table gives it, and is the generated (post-merger) sheet
     sheets = _layer(out, "sheets")

@@ -343,6 +343,7 @@ class MergerResult:
     reference_out: str | None = None
     findings: pd.DataFrame | None = None   # national table: merger_findings.FINDING_COLUMNS
     table: object = None                   # national table: the merger_table.MergerTable used
+    applied: dict = field(default_factory=dict)   # national table: layer -> merger_apply.Applied
 
 
 def run_merger(parcels_source: str, out: str, sheets_source: str | None = None,
@@ -479,7 +480,7 @@ def _run_national(parcels_source, out, sheets_source, register_source, table, re
     if reference_out:
         _write_table_file(reference.astype(str), reference_out)
     return MergerResult(reference, changes, counts, register_out if register_source else None, reference_out,
-                        findings, table)
+                        findings, table, run.applied)
 
 
 def _write_geopackage(path: str, layers, changes: pd.DataFrame, reference: pd.DataFrame,

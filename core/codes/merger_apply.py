@@ -37,6 +37,7 @@ class Applied:
     covered: int = 0             # records whose sheet the table covers
     uncovered: np.ndarray | None = None   # per record: not covered (or scale ambiguous), left as it is
     communes: np.ndarray | None = None    # per record: its (old) commune code, 5 digits
+    table_rows: np.ndarray | None = None  # per record: the table row it was matched by (-1: none)
 
 
 def layer_label(layer: str) -> str:
@@ -157,7 +158,8 @@ def apply_table(frame: pd.DataFrame, table: MergerTable, commune_field: str | No
         "table_row": table_row[rows].astype(np.int64)})
     findings = _record_findings(layer, c, s, k, p, idents, found, ambiguous, per_key, table,
                                 ppos if renumbers else None, parcel_field is not None)
-    return Applied(out, changes, k, findings, int(found.sum()), ~found & ~((c == "") & (s == "")), c)
+    return Applied(out, changes, k, findings, int(found.sum()), ~found & ~((c == "") & (s == "")), c,
+                   np.where(found, table_row, -1).astype(np.int64))
 
 
 def _record_findings(layer, c, s, k, p, idents, found, ambiguous, per_key, table, ppos, has_parcels):
