@@ -8,6 +8,11 @@ Tabs:
                           undo step, with duplicate and stale counts (check_codes);
   Progress                per commune and per sheet, the newest run's figures from the
                           flags file's sheet_summary, and clean % over the runs.
+  Merger                  the 2025 merger's sheet reference table: built, or imported (the
+                          national system's table, its bad rows listed as findings); a
+                          preview with counts per commune, a confirmation, then the parcel
+                          and sheet frame layers each renumbered in one undo step
+                          (ui/merger_national.py), a register copy and a change table CSV.
 
 Nothing reaches the source until the user saves the layer; Ctrl+Z undoes each apply.
 """

@@ -1,10 +1,11 @@
-"""The national sheet reference table in the parcel codes dock: preview per commune, then one edit step.
+"""The 2025 merger's sheet reference table in the parcel codes dock: preview per commune, then one edit step.
 
 Reads the parcel layer and the sheet frames layer as they stand in QGIS (edit buffer
-included), plans the renumbering with core.codes.merger_apply (sheets matched by commune,
-sheet number and scale; a parcel's scale from its frame), and writes it into each layer's
-edit buffer as one undo command, the old values in MAXA_CU / SHBANDO_CU (/ SHTHUA_CU).
-Nothing reaches the files until the user saves the layers.
+included) and runs the same renumbering as Processing (core.codes.merger_run.run_table:
+sheets matched by commune, sheet number and scale; a parcel's scale from its frame). Then
+it writes each layer's edit buffer as one undo command, with the old values in MAXA_CU /
+SHBANDO_CU (/ SHTHUA_CU). A register file, if given, gets a corrected copy beside it.
+Nothing reaches the layers' files until the user saves them.
 """
 from __future__ import annotations
 
