@@ -99,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--field", action="append", default=[], metavar="SIDE.ROLE=FIELD",
                    help="choose a field yourself, e.g. map.sheet=SOTO or register.area=DTPL (repeatable)")
     c.add_argument("--landuse-codes", help="a CSV of land-use codes extending the shipped list")
+    c.add_argument("--merger-table", metavar="TABLE",
+                   help="sheet reference table of the 2025 merger (the national system's, XLSX/CSV): "
+                        "records still keyed by old commune codes and numbers are matched under the new ones")
     c.add_argument("--user", default="", help="name recorded with the run")
     c.add_argument("--quiet", action="store_true")
 
@@ -243,7 +246,8 @@ def _check(args) -> int:
                        out=args.out, report=args.report, field_overrides=args.field,
                        commune=args.commune, scale=args.scale, user=args.user,
                        tolerance_factor=args.tolerance_factor, landuse_codes=args.landuse_codes,
-                       checks=args.checks or None, tolerance_m=args.tolerance)
+                       checks=args.checks or None, tolerance_m=args.tolerance,
+                       merger_table=args.merger_table)
     s = run_check(req, ConsoleProgress(args.quiet))
     by_side: dict[str, list[str]] = {}
     for line in s.field_choices:       # "map.sheet ← SHBANDO (auto)"

@@ -44,6 +44,7 @@ class CheckRequest:
     landuse_codes: str | None = None  # a user-extended land-use code list (CSV)
     checks: list | None = None        # codes and/or groups ("register", "topology", "all")
     tolerance_m: float | None = None  # positional tolerance for topology (default by scale)
+    merger_table: str | None = None   # sheet reference table of the 2025 merger: old keys follow it
 
 
 @dataclass
@@ -154,6 +155,15 @@ def compute(request: CheckRequest, progress: Progress | None = None) -> tuple[Ch
         register = read_table(request.register)
         notes.extend(register.notes)          # sheet chosen, header rows, text converted
     sheets_frame = read_vector(request.sheets, role="sheets") if request.sheets else None
+    if request.merger_table:
+        from .codes.merger import load_merger_table
+        from .codes.merger_run import follow_table
+        table = load_merger_table(request.merger_table, units)
+        side = {"parcels": overrides.get("map"), "sheets": overrides.get("sheets"),
+                "register": overrides.get("register")}
+        parcels, sheets_frame, register, table_notes = follow_table(
+            parcels, sheets_frame, register, table, side, default_commune or None, units)
+        notes.extend(table_notes)
     timings["read"] = time.perf_counter() - t
     progress.set_progress(25)
     progress.check()

@@ -216,7 +216,7 @@
       <translation>Diện tích chênh lệch vượt sai số cho phép</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="202" />
+      <location filename="../core/flags/catalogue.py" line="252" />
       <source>Boundary line closes no parcel</source>
       <translation>Đường ranh giới thửa không khép kín thửa nào</translation>
     </message>
@@ -224,6 +224,11 @@
       <location filename="../core/flags/catalogue.py" line="90" />
       <source>Citizen ID invalid</source>
       <translation>Số CCCD không hợp lệ</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="184" />
+      <source>Code in the reference table is not official</source>
+      <translation>Mã trong bảng tham chiếu không phải mã chính thức</translation>
     </message>
     <message>
       <location filename="../core/flags/catalogue.py" line="85" />
@@ -236,7 +241,7 @@
       <translation>Mã xã không có trong danh mục</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="188" />
+      <location filename="../core/flags/catalogue.py" line="238" />
       <source>Coordinate system doubtful</source>
       <translation>Hệ tọa độ đáng ngờ</translation>
     </message>
@@ -291,9 +296,19 @@
       <translation>Thửa {sheet}/{parcel} trên bản đồ khớp với dòng {row} của sổ mục kê ({reg_sheet}/{reg_parcel}): {evidence}.</translation>
     </message>
     <message>
+      <location filename="../core/flags/catalogue.py" line="189" />
+      <source>New commune is not the successor of the old one</source>
+      <translation>Xã mới không phải xã kế thừa của xã cũ</translation>
+    </message>
+    <message>
       <location filename="../core/flags/catalogue.py" line="52" />
       <source>Number {parcel} is used by {count} parcels on sheet {sheet}.</source>
       <translation>Số thửa {parcel} được dùng cho {count} thửa trên tờ {sheet}.</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="199" />
+      <source>Old sheet or parcel sent to two targets</source>
+      <translation>Tờ hoặc thửa cũ được chuyển tới hai nơi</translation>
     </message>
     <message>
       <location filename="../core/flags/catalogue.py" line="94" />
@@ -421,9 +436,64 @@
       <translation>Thửa {sheet}/{parcel} và thửa {other} chồng đè nhau {area} m² (rộng {width} m, sai số cho phép {tol} m).</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="192" />
+      <location filename="../core/flags/catalogue.py" line="242" />
       <source>Polygon without a parcel number</source>
       <translation>Vùng không có số thửa</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="194" />
+      <source>Province code does not match the commune</source>
+      <translation>Mã tỉnh không khớp với xã</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="180" />
+      <source>Reference table row incomplete</source>
+      <translation>Dòng bảng tham chiếu thiếu thông tin</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="209" />
+      <source>Reference table row repeated</source>
+      <translation>Dòng bảng tham chiếu bị lặp</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="190" />
+      <source>Reference table row {row}: old commune {old} went to {official} in the merger, not to {new}. The row is not applied.</source>
+      <translation>Bảng tham chiếu, dòng {row}: khi sáp nhập, xã cũ {old} được nhập vào {official}, không phải {new}. Dòng này không được áp dụng.</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="225" />
+      <source>Reference table row {row}: parcel {parcel} of sheet {sheet} ({scale}) of commune {commune} is not in the {layer}.</source>
+      <translation>Bảng tham chiếu, dòng {row}: thửa {parcel} tờ {sheet} ({scale}) xã {commune} không có trong {layer}.</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="195" />
+      <source>Reference table row {row}: {what} {code} belongs to province {official}, not {given}.</source>
+      <translation>Bảng tham chiếu, dòng {row}: {what} {code} thuộc tỉnh {official}, không phải {given}.</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="185" />
+      <source>Reference table row {row}: {what} {value} is not {expected}. The row is not applied.</source>
+      <translation>Bảng tham chiếu, dòng {row}: {what} {value} không phải {expected}. Dòng này không được áp dụng.</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="181" />
+      <source>Reference table row {row}: {what}. The row is not applied.</source>
+      <translation>Bảng tham chiếu, dòng {row}: {what}. Dòng này không được áp dụng.</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="210" />
+      <source>Reference table rows {rows} say the same ({key} to {target}); applied once.</source>
+      <translation>Bảng tham chiếu, các dòng {rows} ghi cùng một nội dung ({key} sang {target}); chỉ áp dụng một lần.</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="200" />
+      <source>Reference table rows {rows}: {key} is sent to {targets}. None of these rows is applied.</source>
+      <translation>Bảng tham chiếu, các dòng {rows}: {key} được chuyển sang {targets}. Không dòng nào trong số này được áp dụng.</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="205" />
+      <source>Reference table rows {rows}: {sources} are all sent to {target}. None of these rows is applied.</source>
+      <translation>Bảng tham chiếu, các dòng {rows}: {sources} cùng được chuyển sang {target}. Không dòng nào trong số này được áp dụng.</translation>
     </message>
     <message>
       <location filename="../core/flags/catalogue.py" line="47" />
@@ -446,6 +516,11 @@
       <translation>Dòng {row} của sổ mục kê: số CCCD {value} — {reason}.</translation>
     </message>
     <message>
+      <location filename="../core/flags/catalogue.py" line="224" />
+      <source>Renumbered parcel not found</source>
+      <translation>Không tìm thấy thửa được đánh số lại</translation>
+    </message>
+    <message>
       <location filename="../core/flags/catalogue.py" line="147" />
       <source>Repeated vertex</source>
       <translation>Đỉnh lặp</translation>
@@ -456,7 +531,7 @@
       <translation>Vùng thửa bị trùng lặp</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="197" />
+      <location filename="../core/flags/catalogue.py" line="247" />
       <source>Several parcel numbers in one polygon</source>
       <translation>Nhiều số thửa trong một vùng</translation>
     </message>
@@ -466,12 +541,17 @@
       <translation>Ranh giới chung chưa bắt điểm</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="180" />
+      <location filename="../core/flags/catalogue.py" line="230" />
       <source>Sheet file cannot be read</source>
       <translation>Không đọc được tệp tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="184" />
+      <location filename="../core/flags/catalogue.py" line="219" />
+      <source>Sheet not in the reference table</source>
+      <translation>Tờ bản đồ không có trong bảng tham chiếu</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="234" />
       <source>Sheet number sources disagree</source>
       <translation>Các nguồn xác định số tờ không thống nhất</translation>
     </message>
@@ -486,17 +566,22 @@
       <translation>Thiếu số tờ hoặc số thửa</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="203" />
+      <location filename="../core/flags/catalogue.py" line="214" />
+      <source>Sheet scale unknown, the table has several</source>
+      <translation>Chưa rõ tỷ lệ của tờ, bảng tham chiếu có nhiều tỷ lệ</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="253" />
       <source>Sheet {sheet} ({file}): a boundary line of {length} m {how} (at {where}).</source>
       <translation>Tờ {sheet} ({file}): đường ranh giới thửa dài {length} m {how} (tại {where}).</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="198" />
+      <location filename="../core/flags/catalogue.py" line="248" />
       <source>Sheet {sheet} ({file}): the polygon at {where} holds {count} parcel numbers ({numbers}); {used} was used.</source>
       <translation>Tờ {sheet} ({file}): vùng tại {where} chứa {count} số thửa ({numbers}); đã dùng số thửa {used}.</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="193" />
+      <location filename="../core/flags/catalogue.py" line="243" />
       <source>Sheet {sheet} ({file}): the polygon of {area} m² at {where}, closed by the boundary lines, holds no parcel-number label (level/layer {levels}).</source>
       <translation>Tờ {sheet} ({file}): vùng {area} m² tại {where}, khép kín bởi các đường ranh giới thửa, không chứa nhãn (chữ ghi chú) số thửa nào (level/lớp {levels}).</translation>
     </message>
@@ -516,24 +601,39 @@
       <translation>Gai nhọn</translation>
     </message>
     <message>
+      <location filename="../core/flags/catalogue.py" line="204" />
+      <source>Two old sheets or parcels sent to one target</source>
+      <translation>Hai tờ hoặc thửa cũ được chuyển vào cùng một nơi</translation>
+    </message>
+    <message>
       <location filename="../core/flags/catalogue.py" line="103" />
       <source>Value cannot be read</source>
       <translation>Giá trị không đọc được</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="181" />
+      <location filename="../core/flags/catalogue.py" line="231" />
       <source>{file} cannot be read: {reason}. Nothing was loaded from it.</source>
       <translation>Không đọc được {file}: {reason}. Chưa nạp dữ liệu nào từ tệp này.</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="189" />
+      <location filename="../core/flags/catalogue.py" line="239" />
       <source>{file}: {problem}.</source>
       <translation>{file}: {problem}.</translation>
     </message>
     <message>
-      <location filename="../core/flags/catalogue.py" line="185" />
+      <location filename="../core/flags/catalogue.py" line="235" />
       <source>{file}: {what}; sheet {used} was used ({source}).</source>
       <translation>{file}: {what}; đã dùng số tờ {used} ({source}).</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="215" />
+      <source>{layer} {ident}: sheet {sheet} of commune {commune} is in the reference table at scales {scales} and its own scale is not known. Left unchanged.</source>
+      <translation>{layer} {ident}: tờ {sheet} xã {commune} có trong bảng tham chiếu ở các tỷ lệ {scales} nhưng chưa rõ tỷ lệ của chính nó. Giữ nguyên.</translation>
+    </message>
+    <message>
+      <location filename="../core/flags/catalogue.py" line="220" />
+      <source>{layer}: sheet {sheet} ({scale}) of commune {commune} is not in the reference table ({count} record(s)). Left unchanged.</source>
+      <translation>{layer}: tờ {sheet} ({scale}) xã {commune} không có trong bảng tham chiếu ({count} bản ghi). Giữ nguyên.</translation>
     </message>
     <message>
       <location filename="../core/flags/catalogue.py" line="82" />
@@ -703,397 +803,505 @@
   <context>
     <name>CodesDock</name>
     <message>
-      <location filename="../ui/codes_dock.py" line="600" />
+      <location filename="../ui/codes_dock.py" line="609" />
       <source>(all sheets)</source>
       <translation>(mọi tờ bản đồ)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="364" />
+      <location filename="../ui/codes_dock.py" line="373" />
       <source>(first {0} shown)</source>
       <translation>(chỉ hiện {0} dòng đầu)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="279" />
+      <location filename="../ui/codes_dock.py" line="288" />
       <source>(no sheet)</source>
       <translation>(không có tờ)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="121" />
+      <location filename="../ui/codes_dock.py" line="832" />
+      <source>A corrected register ({0} rows changed) is written to {1}.</source>
+      <translation>Bản sao sổ mục kê đã sửa ({0} dòng thay đổi) được ghi vào {1}.</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="130" />
       <source>After a split or merge</source>
       <translation>Sau khi tách hoặc gộp thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="152" />
+      <location filename="../ui/codes_dock.py" line="161" />
       <source>All</source>
       <translation>Tất cả</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="159" />
+      <location filename="../ui/codes_dock.py" line="168" />
       <source>Apply</source>
       <translation>Áp dụng</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="192" />
+      <location filename="../ui/codes_dock.py" line="201" />
       <source>Assign codes</source>
       <translation>Gán mã</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="533" />
+      <location filename="../ui/codes_dock.py" line="542" />
       <source>Assign identification codes</source>
       <translation>Gán mã định danh thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="143" />
+      <location filename="../ui/codes_dock.py" line="152" />
       <source>Band height</source>
       <translation>Chiều cao dải</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="133" />
+      <location filename="../ui/codes_dock.py" line="142" />
       <source>Band height in metres; 0: a tenth of the sheet side at the chosen scale</source>
       <translation>Chiều cao dải tính bằng mét; 0: một phần mười cạnh tờ bản đồ theo tỷ lệ đã chọn</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="625" />
+      <location filename="../ui/codes_dock.py" line="789" />
+      <source>Build or import the sheet reference table first</source>
+      <translation>Hãy lập hoặc nhập bảng đối chiếu số tờ bản đồ trước</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="652" />
       <source>Build reference</source>
       <translation>Lập bảng đối chiếu</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="132" />
+      <location filename="../ui/codes_dock.py" line="141" />
       <source>By scale</source>
       <translation>Theo tỷ lệ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="186" />
+      <location filename="../ui/codes_dock.py" line="195" />
       <source>Centroid when inside</source>
       <translation>Trọng tâm nếu nằm trong thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="193" />
+      <location filename="../ui/codes_dock.py" line="202" />
       <source>Check codes</source>
       <translation>Kiểm tra mã</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="515" />
+      <location filename="../ui/codes_dock.py" line="524" />
       <source>Choose the parcel layer first</source>
       <translation>Hãy chọn lớp thửa đất trước</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="217" />
+      <location filename="../ui/codes_dock.py" line="226" />
       <source>Clean</source>
       <translation>Sạch lỗi</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="218" />
+      <location filename="../ui/codes_dock.py" line="227" />
       <source>Clean %</source>
       <translation>% sạch lỗi</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="223" />
+      <location filename="../ui/codes_dock.py" line="232" />
       <source>Clean % over runs</source>
       <translation>% sạch lỗi qua các lần chạy</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="160" />
+      <location filename="../ui/codes_dock.py" line="169" />
       <source>Clear preview</source>
       <translation>Xóa xem trước</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="188" />
+      <location filename="../ui/codes_dock.py" line="674" />
+      <source>Code</source>
+      <translation>Mã</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="197" />
       <source>Code field</source>
       <translation>Trường mã định danh</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="216" />
+      <location filename="../ui/codes_dock.py" line="225" />
       <source>Commune</source>
       <translation>Xã</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="545" />
+      <location filename="../ui/codes_dock.py" line="554" />
       <source>Could not write the codes into {0}</source>
       <translation>Không thể ghi mã định danh vào {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="775" />
+      <location filename="../ui/codes_dock.py" line="839" />
       <source>Could not write the merger into {0}</source>
       <translation>Không ghi được kết quả sáp nhập vào {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="464" />
+      <location filename="../ui/codes_dock.py" line="473" />
       <source>Could not write the numbers into {0}</source>
       <translation>Không thể ghi số thửa vào {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="570" />
+      <location filename="../ui/codes_dock.py" line="579" />
       <source>Duplicates: {0}, stale: {1}, without code: {2}</source>
       <translation>Trùng: {0}, lỗi thời: {1}, chưa có mã: {2}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="120" />
+      <location filename="../ui/codes_dock.py" line="129" />
       <source>Fill missing numbers</source>
       <translation>Bổ sung số thửa còn thiếu</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="144" />
+      <location filename="../ui/codes_dock.py" line="674" />
+      <source>Finding</source>
+      <translation>Phát hiện</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="153" />
       <source>First number</source>
       <translation>Số thửa bắt đầu</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="217" />
+      <location filename="../ui/codes_dock.py" line="226" />
       <source>Flagged</source>
       <translation>Có cờ lỗi</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="210" />
+      <location filename="../ui/codes_dock.py" line="219" />
       <source>Flags file (*.gpkg)</source>
       <translation>Tệp cờ lỗi (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="95" />
+      <location filename="../ui/codes_dock.py" line="104" />
       <source>Identification codes</source>
       <translation>Mã định danh thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="627" />
+      <source>Import the national sheet reference table first</source>
+      <translation type="obsolete">Hãy nhập bảng tham chiếu bản đồ địa chính 2 cấp trước</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="654" />
       <source>Import…</source>
       <translation>Nhập…</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="186" />
+      <location filename="../ui/codes_dock.py" line="195" />
       <source>Inner point</source>
       <translation>Điểm bên trong thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="216" />
+      <location filename="../ui/codes_dock.py" line="225" />
       <source>Matched</source>
       <translation>Khớp sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="97" />
+      <location filename="../ui/codes_dock.py" line="106" />
       <source>Merger</source>
       <translation>Sáp nhập</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="754" />
+      <location filename="../ui/codes_dock.py" line="836" />
       <source>Merger: renumber {0} parcels</source>
       <translation>Sáp nhập: đánh số lại {0} thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="141" />
+      <location filename="../ui/codes_dock.py" line="837" />
+      <source>Merger: renumber {0} sheet frames</source>
+      <translation>Sáp nhập: đánh số lại {0} khung tờ bản đồ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="150" />
       <source>Mode</source>
       <translation>Chế độ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="640" />
+      <location filename="../ui/codes_dock.py" line="682" />
       <source>New commune</source>
       <translation>Mã xã mới</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="172" />
+      <location filename="../ui/codes_dock.py" line="181" />
       <source>New number</source>
       <translation>Số thửa mới</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="640" />
+      <location filename="../ui/codes_dock.py" line="682" />
       <source>New sheet</source>
       <translation>Số tờ mới</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="732" />
+      <location filename="../ui/codes_dock.py" line="825" />
       <source>No commune or sheet changes</source>
       <translation>Không có thay đổi mã xã hay số tờ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="430" />
+      <location filename="../ui/codes_dock.py" line="439" />
       <source>No number changes</source>
       <translation>Không có số thửa nào thay đổi</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="89" />
+      <location filename="../ui/codes_dock.py" line="98" />
       <source>No parcel layer</source>
       <translation>Chưa có lớp thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="224" />
+      <location filename="../ui/codes_dock.py" line="233" />
       <source>No runs</source>
       <translation>Chưa có lần chạy nào</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="154" />
+      <location filename="../ui/codes_dock.py" line="163" />
       <source>None</source>
       <translation>Bỏ chọn</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="139" />
+      <location filename="../ui/codes_dock.py" line="802" />
+      <source>Not covered</source>
+      <translation>Không có trong bảng</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="148" />
       <source>Number field</source>
       <translation>Trường số thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="94" />
+      <location filename="../ui/codes_dock.py" line="103" />
       <source>Numbering</source>
       <translation>Đánh số thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="640" />
+      <location filename="../ui/codes_dock.py" line="681" />
       <source>Old commune</source>
       <translation>Mã xã cũ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="171" />
+      <location filename="../ui/codes_dock.py" line="180" />
       <source>Old number</source>
       <translation>Số thửa cũ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="640" />
+      <location filename="../ui/codes_dock.py" line="681" />
       <source>Old sheet</source>
       <translation>Số tờ cũ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="140" />
+      <location filename="../ui/codes_dock.py" line="149" />
       <source>Old-number field</source>
       <translation>Trường số thửa cũ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="217" />
+      <location filename="../ui/codes_dock.py" line="226" />
       <source>Open errors</source>
       <translation>Lỗi còn mở</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="68" />
+      <location filename="../ui/codes_dock.py" line="647" />
+      <source>Optional: a corrected copy of the register is written beside it (…_merged.xlsx); the file itself is only read</source>
+      <translation>Tùy chọn: bản sao đã sửa của sổ mục kê được ghi bên cạnh (…_merged.xlsx); tệp gốc chỉ được đọc</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="76" />
       <source>Parcel codes</source>
       <translation>Mã thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="253" />
+      <location filename="../ui/codes_dock.py" line="262" />
       <source>Parcel layer: {0}</source>
       <translation>Lớp thửa đất: {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="216" />
+      <location filename="../ui/codes_dock.py" line="802" />
+      <source>Parcel numbers</source>
+      <translation>Số thửa mới</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="225" />
       <source>Parcels</source>
       <translation>Thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="189" />
+      <location filename="../ui/codes_dock.py" line="198" />
       <source>Point rule</source>
       <translation>Quy tắc chọn điểm</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="158" />
+      <location filename="../ui/codes_dock.py" line="167" />
       <source>Preview</source>
       <translation>Xem trước</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="371" />
+      <location filename="../ui/codes_dock.py" line="380" />
       <source>Preview numbers</source>
       <translation>Xem trước số thửa</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="96" />
+      <source>Preview: {0} parcels and {1} sheet frames would change; {2} parcels left as they are; {3} findings</source>
+      <translation type="obsolete">Xem trước: {0} thửa và {1} khung tờ sẽ thay đổi; {2} thửa giữ nguyên; {3} phát hiện</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="806" />
+      <source>Preview: {0} parcels, {1} sheet frames and {2} register rows would change; {3} parcels left as they are; {4} findings</source>
+      <translation>Xem trước: {0} thửa, {1} khung tờ và {2} dòng sổ mục kê sẽ thay đổi; {3} thửa giữ nguyên; {4} phát hiện</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="105" />
       <source>Progress</source>
       <translation>Tiến độ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="120" />
+      <location filename="../ui/codes_dock.py" line="778" />
+      <source>Reference table: {0} rows read, {1} applied, {2} findings; {3} sheets, {4} renumbered parcels</source>
+      <translation>Bảng tham chiếu: đọc {0} dòng, áp dụng {1}, {2} phát hiện; {3} tờ, {4} thửa đánh số lại</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="649" />
+      <source>Register</source>
+      <translation>Sổ mục kê</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="646" />
+      <source>Registers (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.dbf)</source>
+      <translation>Sổ mục kê (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.dbf)</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="129" />
       <source>Renumber all</source>
       <translation>Đánh số lại toàn bộ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="439" />
+      <location filename="../ui/codes_dock.py" line="448" />
       <source>Renumber {0} parcels</source>
       <translation>Đánh số lại {0} thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="217" />
+      <location filename="../ui/codes_dock.py" line="829" />
+      <source>Renumber {0} parcels and {1} sheet frames with the reference table? Each layer changes in one step (Ctrl+Z undoes); {2} findings are listed.</source>
+      <translation>Đánh số lại {0} thửa và {1} khung tờ theo bảng tham chiếu? Mỗi lớp thay đổi trong một bước (Ctrl+Z để hoàn tác); {2} phát hiện được liệt kê.</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="901" />
+      <source>Renumber {0} parcels with the reference table? One step (Ctrl+Z undoes).</source>
+      <translation>Đánh số lại {0} thửa theo bảng tham chiếu? Một bước (Ctrl+Z để hoàn tác).</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="226" />
       <source>Reviewed</source>
       <translation>Đã rà soát</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="641" />
+      <location filename="../ui/codes_dock.py" line="674" />
+      <source>Row</source>
+      <translation>Dòng</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="682" />
       <source>Rule</source>
       <translation>Quy tắc</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="142" />
+      <location filename="../ui/codes_dock.py" line="151" />
       <source>Scale</source>
       <translation>Tỷ lệ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="171" />
+      <location filename="../ui/codes_dock.py" line="180" />
       <source>Sheet</source>
       <translation>Tờ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="138" />
+      <location filename="../ui/codes_dock.py" line="147" />
       <source>Sheet field</source>
       <translation>Trường số tờ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="699" />
+      <location filename="../ui/codes_dock.py" line="643" />
+      <source>Sheet frames</source>
+      <translation>Khung tờ bản đồ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="641" />
+      <source>Sheet frames: renumbered too, and they tell each parcel's scale where the table has a sheet at several</source>
+      <translation>Khung tờ bản đồ: cũng được đánh số lại, và cho biết tỷ lệ của từng thửa khi bảng có một tờ ở nhiều tỷ lệ</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="752" />
       <source>Sheet reference table</source>
       <translation>Bảng đối chiếu số tờ bản đồ cũ – mới</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="149" />
+      <location filename="../ui/codes_dock.py" line="158" />
       <source>Sheets</source>
       <translation>Tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="148" />
+      <location filename="../ui/codes_dock.py" line="157" />
       <source>Sheets to number (checked)</source>
       <translation>Các tờ bản đồ cần đánh số (đã đánh dấu)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="700" />
+      <location filename="../ui/codes_dock.py" line="753" />
       <source>Tables (*.csv *.xlsx *.xlsm *.txt)</source>
       <translation>Bảng (*.csv *.xlsx *.xlsm *.txt)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="744" />
+      <location filename="../ui/codes_dock.py" line="853" />
+      <source>The change table could not be written: {0}</source>
+      <translation>Không ghi được bảng thay đổi: {0}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="846" />
+      <source>The corrected register could not be written: {0}</source>
+      <translation>Không ghi được bản sao sổ mục kê đã sửa: {0}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="894" />
       <source>The field {0} is numeric and cannot hold {1}</source>
       <translation>Trường {0} là kiểu số, không chứa được {1}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="433" />
+      <location filename="../ui/codes_dock.py" line="442" />
       <source>The layer {0} cannot be edited</source>
       <translation>Không thể chỉnh sửa lớp {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="474" />
+      <location filename="../ui/codes_dock.py" line="483" />
       <source>The renumbering table could not be written: {0}</source>
       <translation>Không thể ghi bảng đánh số lại: {0}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="551" />
+      <location filename="../ui/codes_dock.py" line="560" />
       <source>{0} codes written. Duplicates: {1}, stale: {2}</source>
       <translation>Đã ghi {0} mã. Trùng: {1}, lỗi thời: {2}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="476" />
+      <location filename="../ui/codes_dock.py" line="485" />
       <source>{0} numbers changed (Ctrl+Z undoes); table: {1}</source>
       <translation>Đã đổi {0} số thửa (Ctrl+Z để hoàn tác); bảng: {1}</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="361" />
+      <location filename="../ui/codes_dock.py" line="855" />
+      <source>{0} parcels and {1} sheet frames renumbered (Ctrl+Z undoes); change table: {2}</source>
+      <translation>Đã đánh số lại {0} thửa và {1} khung tờ (Ctrl+Z để hoàn tác); bảng thay đổi: {2}</translation>
+    </message>
+    <message>
+      <location filename="../ui/codes_dock.py" line="370" />
       <source>{0} parcels numbered on {1} sheets, {2} numbers change</source>
       <translation>Đã đánh số {0} thửa đất trên {1} tờ bản đồ, {2} số thửa thay đổi</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="478" />
+      <location filename="../ui/codes_dock.py" line="487" />
       <source>{0} parcels renumbered</source>
       <translation>Đã đánh số lại {0} thửa đất</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="779" />
+      <location filename="../ui/codes_dock.py" line="932" />
       <source>{0} parcels renumbered (Ctrl+Z undoes)</source>
       <translation>Đã đánh số lại {0} thửa (Ctrl+Z để hoàn tác)</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="780" />
+      <location filename="../ui/codes_dock.py" line="858" />
       <source>{0} parcels renumbered after the merger</source>
       <translation>Đã đánh số lại {0} thửa sau sáp nhập</translation>
     </message>
     <message>
-      <location filename="../ui/codes_dock.py" line="684" />
+      <location filename="../ui/codes_dock.py" line="732" />
       <source>{0} sheets in the reference table</source>
       <translation>{0} tờ trong bảng đối chiếu</translation>
     </message>
@@ -2132,12 +2340,17 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>Bản đồ</translation>
     </message>
     <message>
+      <location filename="../core/codes/merger_apply.py" line="44" />
+      <source>Parcels</source>
+      <translation>Thửa đất</translation>
+    </message>
+    <message>
       <location filename="../core/topology/gaps.py" line="107" />
       <source>Parcels {0} and {1}</source>
       <translation>Thửa {0} và {1}</translation>
     </message>
     <message>
-      <location filename="../core/register/prepare.py" line="124" />
+      <location filename="../core/codes/merger_apply.py" line="45" />
       <source>Register</source>
       <translation>Sổ mục kê</translation>
     </message>
@@ -2147,14 +2360,44 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>Dòng {0} của sổ mục kê</translation>
     </message>
     <message>
+      <location filename="../core/codes/merger_apply.py" line="44" />
+      <source>Sheet frames</source>
+      <translation>Khung tờ bản đồ</translation>
+    </message>
+    <message>
       <location filename="../core/topology/noding.py" line="162" />
       <source>Sheets {0} and {1}</source>
       <translation>Tờ {0} và {1}</translation>
     </message>
     <message>
+      <location filename="../core/codes/merger_table.py" line="257" />
+      <source>a commune code in force before the 2025 merger</source>
+      <translation>mã xã có hiệu lực trước khi sáp nhập năm 2025</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="258" />
+      <source>a commune code in force since 1 July 2025</source>
+      <translation>mã xã có hiệu lực từ ngày 1/7/2025</translation>
+    </message>
+    <message>
       <location filename="../core/register/numbers.py" line="14" />
       <source>a digit added or dropped</source>
       <translation>thừa hoặc thiếu một chữ số</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="239" />
+      <source>a new parcel number is given without the old one (soThuTuThuaCu)</source>
+      <translation>có số thửa mới nhưng không có số thửa cũ (soThuTuThuaCu)</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="260" />
+      <source>a province code in force before the 2025 merger</source>
+      <translation>mã tỉnh có hiệu lực trước khi sáp nhập năm 2025</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="262" />
+      <source>a province code in force since 1 July 2025</source>
+      <translation>mã tỉnh có hiệu lực từ ngày 1/7/2025</translation>
     </message>
     <message>
       <location filename="../core/register/prepare.py" line="184" />
@@ -2170,6 +2413,11 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <location filename="../core/register/reconcile.py" line="418" />
       <source>an obsolete code (older list)</source>
       <translation>mã đã lỗi thời (danh mục cũ)</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="221" />
+      <source>any scale</source>
+      <translation>mọi tỷ lệ</translation>
     </message>
     <message>
       <location filename="../core/topology/gaps.py" line="108" />
@@ -2272,6 +2520,21 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>gần trùng nhau</translation>
     </message>
     <message>
+      <location filename="../core/codes/merger_table.py" line="301" />
+      <source>new commune</source>
+      <translation>xã mới</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="258" />
+      <source>new commune code</source>
+      <translation>mã xã mới</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="262" />
+      <source>new province code</source>
+      <translation>mã tỉnh mới</translation>
+    </message>
+    <message>
       <location filename="../core/topology/shape.py" line="27" />
       <source>no</source>
       <translation>không có</translation>
@@ -2280,6 +2543,11 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <location filename="../core/register/citizen_id.py" line="21" />
       <source>no ID number</source>
       <translation>không có số CCCD/CMND</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="291" />
+      <source>no commune</source>
+      <translation>không xã nào</translation>
     </message>
     <message>
       <location filename="../core/topology/noding.py" line="167" />
@@ -2302,6 +2570,21 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>số thửa bị hoán đổi với một thửa khác trên cùng tờ</translation>
     </message>
     <message>
+      <location filename="../core/codes/merger_table.py" line="300" />
+      <source>old commune</source>
+      <translation>xã cũ</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="257" />
+      <source>old commune code</source>
+      <translation>mã xã cũ</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="260" />
+      <source>old province code</source>
+      <translation>mã tỉnh cũ</translation>
+    </message>
+    <message>
       <location filename="../core/register/numbers.py" line="12" />
       <source>one digit differs</source>
       <translation>khác một chữ số</translation>
@@ -2312,14 +2595,29 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>gõ sai một chữ số?</translation>
     </message>
     <message>
+      <location filename="../core/codes/merger_apply.py" line="198" />
+      <source>parcel layer</source>
+      <translation>lớp thửa đất</translation>
+    </message>
+    <message>
       <location filename="../core/register/prepare.py" line="134" />
       <source>parcel number</source>
       <translation>số thửa</translation>
     </message>
     <message>
+      <location filename="../core/codes/merger_table.py" line="390" />
+      <source>parcel {0} of </source>
+      <translation>thửa {0} </translation>
+    </message>
+    <message>
       <location filename="../core/loading/load.py" line="560" />
       <source>place the parcel-number text inside it, or remove the line that wrongly splits it</source>
       <translation>đặt nhãn (chữ ghi chú) số thửa vào bên trong vùng, hoặc xóa đường chia cắt vùng sai</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_apply.py" line="198" />
+      <source>register</source>
+      <translation>sổ mục kê</translation>
     </message>
     <message>
       <location filename="../core/register/reconcile.py" line="231" />
@@ -2355,6 +2653,11 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <location filename="../core/register/reconcile.py" line="222" />
       <source>same parcel number on another sheet</source>
       <translation>cùng số thửa trên tờ khác</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_apply.py" line="189" />
+      <source>scale unknown</source>
+      <translation>chưa rõ tỷ lệ</translation>
     </message>
     <message>
       <location filename="../core/register/prepare.py" line="329" />
@@ -2402,6 +2705,16 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>số tờ hoặc số thửa</translation>
     </message>
     <message>
+      <location filename="../core/codes/merger_table.py" line="391" />
+      <source>sheet {0} ({1}) of commune {2}</source>
+      <translation>tờ {0} ({1}) xã {2}</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="397" />
+      <source>sheet {0} of commune {1}</source>
+      <translation>tờ {0} xã {1}</translation>
+    </message>
+    <message>
       <location filename="../core/topology/gaps.py" line="110" />
       <source>snap the shared boundary</source>
       <translation>bắt điểm ranh giới chung</translation>
@@ -2442,9 +2755,34 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>3 chữ số đầu không phải là mã tỉnh nơi đăng ký khai sinh</translation>
     </message>
     <message>
+      <location filename="../core/codes/merger_table.py" line="236" />
+      <source>the new commune code (xaId) is empty</source>
+      <translation>mã xã mới (xaId) để trống</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="237" />
+      <source>the new sheet number (soHieuToBanDo) is empty</source>
+      <translation>số hiệu tờ bản đồ mới (soHieuToBanDo) để trống</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="234" />
+      <source>the old commune code (xaIdCu) is empty</source>
+      <translation>mã xã cũ (xaIdCu) để trống</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="235" />
+      <source>the old sheet number (soHieuToBanDoCu) is empty</source>
+      <translation>số hiệu tờ bản đồ cũ (soHieuToBanDoCu) để trống</translation>
+    </message>
+    <message>
       <location filename="../core/topology/overlaps.py" line="103" />
       <source>the same</source>
       <translation>trùng nhau</translation>
+    </message>
+    <message>
+      <location filename="../core/codes/merger_table.py" line="240" />
+      <source>the scale (tyLe) is not a scale such as 1/500</source>
+      <translation>tỷ lệ (tyLe) không phải một tỷ lệ như 1/500</translation>
     </message>
     <message>
       <location filename="../core/register/numbers.py" line="13" />
@@ -2462,6 +2800,11 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
       <translation>trong khung của</translation>
     </message>
     <message>
+      <location filename="../core/codes/merger_apply.py" line="180" />
+      <source>{0} records, e.g. {1}</source>
+      <translation>{0} bản ghi, ví dụ {1}</translation>
+    </message>
+    <message>
       <location filename="../core/register/reconcile.py" line="224" />
       <source>{0}; area {1:.1f} ≈ {2:.1f} m², land use {3}</source>
       <translation>{0}; diện tích {1:.1f} ≈ {2:.1f} m², loại đất {3}</translation>
@@ -2470,117 +2813,127 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
   <context>
     <name>ReconcileRegisterAlgorithm</name>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="96" />
+      <location filename="../processing_provider/reconcile_register.py" line="97" />
       <source>&lt;p&gt;Matches the parcels of a cadastral map with the rows of its land register by sheet and parcel number, and writes every disagreement as a flag.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs&lt;/b&gt;: the parcel layer (polygons); the register, either as a file (XLSX or CSV) &lt;i&gt;or&lt;/i&gt; as a table layer already loaded (exactly one of the two); optionally the sheet frames (for the scale and the sheet a parcel lies on), the commune code when the map has no commune field, the map scale (sets the area tolerance; by default taken from the sheet layer, else 1:2000) and field overrides.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Fields&lt;/b&gt; are found automatically from the names offices use (SHBANDO, Số tờ, so_to → sheet; SHTHUA, Số thửa → parcel; DIENTICH, DT → area; KHLOAIDAT, Loại đất → land use …). When a name is not recognised, override it as &lt;code&gt;map.sheet=SOTO;register.area=DT&lt;/code&gt; (sides: map, register, sheets). The log lists the field chosen for each role.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs&lt;/b&gt;: a GeoPackage with a &lt;code&gt;flags&lt;/code&gt; layer (code, severity, commune, sheet, parcel, map_fid, register_row, message, suggestion, status, comment), loaded as "Flags"; optionally an XLSX report; counts of parcels, register rows, matched parcels and flags, in total and per code.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Codes&lt;/b&gt;:&lt;/p&gt;&lt;ul&gt;</source>
       <translation>&lt;p&gt;Đối chiếu các thửa trên bản đồ địa chính với các dòng của sổ mục kê theo số tờ và số thửa, và ghi mọi chỗ không khớp thành cờ lỗi.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Đầu vào&lt;/b&gt;: lớp thửa đất (vùng); sổ mục kê, dưới dạng tệp (XLSX hoặc CSV) &lt;i&gt;hoặc&lt;/i&gt; lớp bảng đã nạp sẵn (chỉ chọn một trong hai); tùy chọn: khung tờ bản đồ (để lấy tỷ lệ và xác định thửa nằm trên tờ nào), mã xã khi bản đồ không có trường mã xã, tỷ lệ bản đồ (quyết định sai số diện tích cho phép; mặc định lấy từ lớp tờ bản đồ, nếu không có thì 1:2000) và chỉ định trường thủ công.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Các trường&lt;/b&gt; được nhận diện tự động theo tên thường dùng tại các cơ quan địa chính (SHBANDO, Số tờ, so_to → số tờ (sheet); SHTHUA, Số thửa → số thửa (parcel); DIENTICH, DT → diện tích (area); KHLOAIDAT, Loại đất → loại đất (landuse) …). Khi một tên không được nhận diện, hãy chỉ định thủ công theo dạng &lt;code&gt;map.sheet=SOTO;register.area=DT&lt;/code&gt; (phía: map = bản đồ, register = sổ mục kê, sheets = khung tờ bản đồ). Nhật ký liệt kê trường được chọn cho từng vai trò.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Kết quả&lt;/b&gt;: tệp GeoPackage có lớp &lt;code&gt;flags&lt;/code&gt; (các trường code, severity, commune, sheet, parcel, map_fid, register_row, message, suggestion, status, comment), nạp vào dự án với tên "Cờ lỗi"; tùy chọn báo cáo XLSX; số lượng thửa, số dòng sổ mục kê, số thửa đã khớp và số cờ lỗi, tính tổng và theo từng mã lỗi.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Mã lỗi&lt;/b&gt;:&lt;/p&gt;&lt;ul&gt;</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="212" />
+      <location filename="../processing_provider/reconcile_register.py" line="220" />
       <source>Cancelled: nothing was written.</source>
       <translation>Đã hủy: chưa ghi dữ liệu nào.</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="84" />
+      <location filename="../processing_provider/reconcile_register.py" line="85" />
       <source>Checks</source>
       <translation>Kiểm tra</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="129" />
+      <location filename="../processing_provider/reconcile_register.py" line="130" />
       <source>Commune code (when the map has no commune field)</source>
       <translation>Mã xã (khi bản đồ không có trường mã xã)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="144" />
+      <location filename="../processing_provider/reconcile_register.py" line="151" />
       <source>Excel workbook (*.xlsx)</source>
       <translation>Tệp Excel (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="137" />
+      <location filename="../processing_provider/reconcile_register.py" line="144" />
       <source>Field overrides (e.g. map.sheet=SOTO;register.area=DT)</source>
       <translation>Chỉ định trường thủ công (ví dụ map.sheet=SOTO;register.area=DT)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="142" />
+      <location filename="../processing_provider/reconcile_register.py" line="149" />
       <source>Flags</source>
       <translation>Cờ lỗi</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="133" />
+      <location filename="../processing_provider/reconcile_register.py" line="134" />
       <source>From the sheet layer, else 1:2000</source>
       <translation>Lấy từ lớp tờ bản đồ, nếu không có thì 1:2000</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="142" />
+      <location filename="../processing_provider/reconcile_register.py" line="149" />
       <source>GeoPackage (*.gpkg)</source>
       <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="132" />
+      <location filename="../processing_provider/reconcile_register.py" line="133" />
       <source>Map scale (area tolerance)</source>
       <translation>Tỷ lệ bản đồ (để tính sai số diện tích cho phép)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="178" />
+      <location filename="../processing_provider/reconcile_register.py" line="185" />
       <source>No register given: choose a register file (REGISTER_FILE, .xlsx or .csv) or a register table layer (REGISTER_LAYER).</source>
       <translation>Chưa có sổ mục kê: hãy chọn tệp sổ mục kê (REGISTER_FILE, .xlsx hoặc .csv) hoặc lớp bảng sổ mục kê (REGISTER_LAYER).</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="151" />
+      <location filename="../processing_provider/reconcile_register.py" line="158" />
       <source>Open flags</source>
       <translation>Cờ lỗi đang mở</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="117" />
+      <location filename="../processing_provider/reconcile_register.py" line="118" />
       <source>Parcel layer (map)</source>
       <translation>Lớp thửa đất (bản đồ)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="149" />
+      <location filename="../processing_provider/reconcile_register.py" line="156" />
       <source>Parcels matched with a register row</source>
       <translation>Số lượng thửa khớp với dòng sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="147" />
+      <location filename="../processing_provider/reconcile_register.py" line="154" />
       <source>Parcels on the map</source>
       <translation>Số lượng thửa trên bản đồ</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="81" />
+      <location filename="../processing_provider/reconcile_register.py" line="82" />
       <source>Reconcile map and register</source>
       <translation>Đối chiếu bản đồ với sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="119" />
+      <location filename="../processing_provider/reconcile_register.py" line="120" />
       <source>Register file (XLSX or CSV)</source>
       <translation>Tệp sổ mục kê (XLSX hoặc CSV)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="148" />
+      <location filename="../processing_provider/reconcile_register.py" line="155" />
       <source>Register rows</source>
       <translation>Số dòng sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="121" />
+      <location filename="../processing_provider/reconcile_register.py" line="122" />
       <source>Registers (*.xlsx *.xlsm *.csv *.txt);;All files (*.*)</source>
       <translation>Sổ mục kê (*.xlsx *.xlsm *.csv *.txt);;Tất cả các tệp (*.*)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="144" />
+      <location filename="../processing_provider/reconcile_register.py" line="151" />
       <source>Report</source>
       <translation>Báo cáo</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="127" />
+      <location filename="../processing_provider/reconcile_register.py" line="128" />
       <source>Sheet frames</source>
       <translation>Khung tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="175" />
+      <location filename="../processing_provider/reconcile_register.py" line="138" />
+      <source>Sheet reference table of the 2025 merger (old keys follow it)</source>
+      <translation>Bảng tham chiếu bản đồ địa chính 2 cấp (khóa cũ được đổi theo bảng)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/reconcile_register.py" line="139" />
+      <source>Tables (*.xlsx *.csv);;All files (*.*)</source>
+      <translation>Bảng (*.xlsx *.csv);;Mọi tệp (*.*)</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/reconcile_register.py" line="182" />
       <source>Two registers given: choose either a register file (REGISTER_FILE) or a register table layer (REGISTER_LAYER), not both.</source>
       <translation>Đã chọn hai nguồn sổ mục kê: chỉ chọn tệp sổ mục kê (REGISTER_FILE) hoặc lớp bảng sổ mục kê (REGISTER_LAYER), không chọn cả hai.</translation>
     </message>
     <message>
-      <location filename="../processing_provider/reconcile_register.py" line="124" />
+      <location filename="../processing_provider/reconcile_register.py" line="125" />
       <source>…or register table layer</source>
       <translation>…hoặc lớp bảng sổ mục kê</translation>
     </message>
@@ -2588,107 +2941,136 @@ macOS và các hệ điều hành khác: cài các gói này vào Python mà QGI
   <context>
     <name>RenumberMergerAlgorithm</name>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="54" />
       <source>&lt;p&gt;Gives parcels, sheet frames and the register the commune codes and sheet numbers in force after the 2025 merger, in &lt;b&gt;corrected copies&lt;/b&gt;; the sources are never modified. The old code and sheet number are kept in &lt;code&gt;MAXA_CU&lt;/code&gt; and &lt;code&gt;SHBANDO_CU&lt;/code&gt;; parcel numbers do not change.&lt;/p&gt;&lt;p&gt;Sheet reference table: the commune whose code is kept keeps its sheet numbers; the sheets of the other communes merged into it are numbered on above its highest sheet number, commune by commune in order of old code. Non-numeric sheets (e.g. TĐ03-2014) of those communes keep their text with the old commune code in front (00703_TĐ03-2014). Give the official table (CSV or XLSX with columns old_commune, old_sheet, new_commune, new_sheet) to use it instead; it is checked first.&lt;/p&gt;&lt;p&gt;The GeoPackage holds &lt;code&gt;parcels&lt;/code&gt;, &lt;code&gt;sheets&lt;/code&gt;, the table &lt;code&gt;changes&lt;/code&gt; (every changed row) and the table &lt;code&gt;reference&lt;/code&gt; used.&lt;/p&gt;</source>
-      <translation>&lt;p&gt;Cập nhật cho thửa đất, khung tờ bản đồ và sổ mục kê mã xã và số tờ bản đồ có hiệu lực sau khi sắp xếp, sáp nhập đơn vị hành chính cấp xã (2025), trong các &lt;b&gt;bản sao đã sửa&lt;/b&gt;; dữ liệu nguồn không bao giờ bị thay đổi. Mã xã cũ và số tờ cũ được giữ trong &lt;code&gt;MAXA_CU&lt;/code&gt; và &lt;code&gt;SHBANDO_CU&lt;/code&gt;; số thửa không thay đổi.&lt;/p&gt;&lt;p&gt;Bảng đối chiếu số tờ bản đồ cũ – mới: xã có mã được giữ lại giữ nguyên số tờ của mình; các tờ của những xã khác sáp nhập vào được đánh số tiếp theo sau số tờ lớn nhất của xã đó, lần lượt từng xã theo thứ tự mã xã cũ. Các tờ không đánh số bằng chữ số (ví dụ TĐ03-2014) của những xã này giữ nguyên tên, thêm mã xã cũ ở đầu (00703_TĐ03-2014). Có thể chọn bảng chính thức (CSV hoặc XLSX với các cột old_commune, old_sheet, new_commune, new_sheet) để dùng thay thế; bảng này được kiểm tra trước.&lt;/p&gt;&lt;p&gt;GeoPackage chứa &lt;code&gt;parcels&lt;/code&gt;, &lt;code&gt;sheets&lt;/code&gt;, bảng &lt;code&gt;changes&lt;/code&gt; (mọi dòng đã thay đổi) và bảng &lt;code&gt;reference&lt;/code&gt; đã dùng.&lt;/p&gt;</translation>
+      <translation type="obsolete">&lt;p&gt;Cập nhật cho thửa đất, khung tờ bản đồ và sổ mục kê mã xã và số tờ bản đồ có hiệu lực sau khi sắp xếp, sáp nhập đơn vị hành chính cấp xã (2025), trong các &lt;b&gt;bản sao đã sửa&lt;/b&gt;; dữ liệu nguồn không bao giờ bị thay đổi. Mã xã cũ và số tờ cũ được giữ trong &lt;code&gt;MAXA_CU&lt;/code&gt; và &lt;code&gt;SHBANDO_CU&lt;/code&gt;; số thửa không thay đổi.&lt;/p&gt;&lt;p&gt;Bảng đối chiếu số tờ bản đồ cũ – mới: xã có mã được giữ lại giữ nguyên số tờ của mình; các tờ của những xã khác sáp nhập vào được đánh số tiếp theo sau số tờ lớn nhất của xã đó, lần lượt từng xã theo thứ tự mã xã cũ. Các tờ không đánh số bằng chữ số (ví dụ TĐ03-2014) của những xã này giữ nguyên tên, thêm mã xã cũ ở đầu (00703_TĐ03-2014). Có thể chọn bảng chính thức (CSV hoặc XLSX với các cột old_commune, old_sheet, new_commune, new_sheet) để dùng thay thế; bảng này được kiểm tra trước.&lt;/p&gt;&lt;p&gt;GeoPackage chứa &lt;code&gt;parcels&lt;/code&gt;, &lt;code&gt;sheets&lt;/code&gt;, bảng &lt;code&gt;changes&lt;/code&gt; (mọi dòng đã thay đổi) và bảng &lt;code&gt;reference&lt;/code&gt; đã dùng.&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="87" />
+      <location filename="../processing_provider/renumber_merger.py" line="57" />
+      <source>&lt;p&gt;Gives parcels, sheet frames and the register the commune codes and sheet numbers in force after the 2025 merger, in &lt;b&gt;corrected copies&lt;/b&gt;; the sources are never modified. The old code and sheet number are kept in &lt;code&gt;MAXA_CU&lt;/code&gt; and &lt;code&gt;SHBANDO_CU&lt;/code&gt;; parcel numbers do not change.&lt;/p&gt;&lt;p&gt;Sheet reference table: the commune whose code is kept keeps its sheet numbers; the sheets of the other communes merged into it are numbered on above its highest sheet number, commune by commune in order of old code. Non-numeric sheets (e.g. TĐ03-2014) of those communes keep their text with the old commune code in front (00703_TĐ03-2014). Give the official table (CSV or XLSX with columns old_commune, old_sheet, new_commune, new_sheet) to use it instead; it is checked first.&lt;/p&gt;&lt;p&gt;The national land system's table (&lt;i&gt;bảng tham chiếu bản đồ địa chính 2 cấp&lt;/i&gt;: xaIdCu, soHieuToBanDoCu, xaId, soHieuToBanDo, tyLe, soThuTuThuaCu, soThuTuThua …) is read as it comes: codes padded to their official width, the scale part of the sheet key (sheets matched by commune, sheet number and scale), parcels renumbered where it gives new parcel numbers (SHTHUA_CU keeps the old ones). Rows with a code that is not official, a new commune that is not the old one's successor or an old key sent to two targets are not applied and are listed by code in the table &lt;code&gt;findings&lt;/code&gt;, with the sheets and parcels the table does not cover.&lt;/p&gt;&lt;p&gt;The GeoPackage holds &lt;code&gt;parcels&lt;/code&gt;, &lt;code&gt;sheets&lt;/code&gt;, the table &lt;code&gt;changes&lt;/code&gt; (every changed row) and the table &lt;code&gt;reference&lt;/code&gt; used.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;Cập nhật cho thửa đất, khung tờ bản đồ và sổ mục kê mã xã và số tờ bản đồ có hiệu lực sau khi sắp xếp, sáp nhập đơn vị hành chính cấp xã (2025), trong các &lt;b&gt;bản sao đã sửa&lt;/b&gt;; dữ liệu nguồn không bao giờ bị thay đổi. Mã xã cũ và số tờ cũ được giữ trong &lt;code&gt;MAXA_CU&lt;/code&gt; và &lt;code&gt;SHBANDO_CU&lt;/code&gt;; số thửa không thay đổi.&lt;/p&gt;&lt;p&gt;Bảng đối chiếu số tờ bản đồ cũ – mới: xã có mã được giữ lại giữ nguyên số tờ của mình; các tờ của những xã khác sáp nhập vào được đánh số tiếp theo sau số tờ lớn nhất của xã đó, lần lượt từng xã theo thứ tự mã xã cũ. Các tờ không đánh số bằng chữ số (ví dụ TĐ03-2014) của những xã này giữ nguyên tên, thêm mã xã cũ ở đầu (00703_TĐ03-2014). Có thể chọn bảng chính thức (CSV hoặc XLSX với các cột old_commune, old_sheet, new_commune, new_sheet) để dùng thay thế; bảng này được kiểm tra trước.&lt;/p&gt;&lt;p&gt;Bảng tham chiếu (&lt;i&gt;bảng tham chiếu bản đồ địa chính 2 cấp&lt;/i&gt;) của hệ thống thông tin đất đai quốc gia (các cột xaIdCu, soHieuToBanDoCu, xaId, soHieuToBanDo, tyLe, soThuTuThuaCu, soThuTuThua …) được đọc nguyên trạng: mã được bổ sung số 0 đứng đầu cho đủ độ dài chính thức, tỷ lệ là một phần của khóa tờ (tờ được khớp theo xã, số tờ và tỷ lệ), thửa được đánh số lại khi bảng có số thửa mới (SHTHUA_CU giữ số cũ). Các dòng có mã không chính thức, xã mới không phải xã kế thừa của xã cũ, hoặc một khóa cũ được chuyển tới hai nơi không được áp dụng và được liệt kê theo mã trong bảng &lt;code&gt;findings&lt;/code&gt;, cùng với các tờ và thửa mà bảng không có.&lt;/p&gt;&lt;p&gt;GeoPackage chứa &lt;code&gt;parcels&lt;/code&gt;, &lt;code&gt;sheets&lt;/code&gt;, bảng &lt;code&gt;changes&lt;/code&gt; (mọi dòng đã thay đổi) và bảng &lt;code&gt;reference&lt;/code&gt; đã dùng.&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="98" />
       <source>CSV (*.csv);;Excel (*.xlsx)</source>
       <translation>CSV (*.csv);;Excel (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="80" />
+      <location filename="../processing_provider/renumber_merger.py" line="91" />
       <source>Commune code of layers without a commune field</source>
       <translation>Mã xã của các lớp không có trường mã xã</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="82" />
+      <location filename="../processing_provider/renumber_merger.py" line="93" />
       <source>Corrected copy</source>
       <translation>Bản sao đã sửa</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="84" />
+      <location filename="../processing_provider/renumber_merger.py" line="95" />
       <source>Corrected register</source>
       <translation>Sổ mục kê đã sửa</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="110" />
+      <location filename="../processing_provider/renumber_merger.py" line="131" />
       <source>Corrected register: {0}</source>
       <translation>Sổ mục kê đã sửa: {0}</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="84" />
+      <location filename="../processing_provider/renumber_merger.py" line="95" />
       <source>Excel (*.xlsx);;CSV (*.csv)</source>
       <translation>Excel (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="45" />
+      <location filename="../processing_provider/renumber_merger.py" line="101" />
+      <source>Findings</source>
+      <translation>Phát hiện</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="48" />
       <source>Fixes</source>
       <translation>Sửa lỗi</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="82" />
+      <location filename="../processing_provider/renumber_merger.py" line="93" />
       <source>GeoPackage (*.gpkg)</source>
       <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="77" />
+      <location filename="../processing_provider/renumber_merger.py" line="88" />
       <source>Official sheet reference table (else built)</source>
       <translation>Bảng đối chiếu số tờ bản đồ cũ – mới chính thức (nếu không có thì tự lập)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="69" />
+      <location filename="../processing_provider/renumber_merger.py" line="80" />
       <source>Parcel layer</source>
       <translation>Lớp thửa đất</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="115" />
+      <location filename="../processing_provider/renumber_merger.py" line="136" />
       <source>Parcels (renumbered)</source>
       <translation>Thửa đất (đã đánh số lại)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="73" />
+      <location filename="../processing_provider/renumber_merger.py" line="103" />
+      <source>Reference table rows applied</source>
+      <translation>Số dòng bảng tham chiếu được áp dụng</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="102" />
+      <source>Reference table rows read</source>
+      <translation>Số dòng bảng tham chiếu đã đọc</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="84" />
       <source>Register</source>
       <translation>Sổ mục kê</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="74" />
+      <location filename="../processing_provider/renumber_merger.py" line="85" />
       <source>Registers (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.dbf);;All files (*.*)</source>
       <translation>Sổ mục kê (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.dbf);;Tất cả các tệp (*.*)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="42" />
+      <location filename="../processing_provider/renumber_merger.py" line="45" />
       <source>Renumber after the commune merger</source>
       <translation>Đánh số lại sau khi sắp xếp, sáp nhập đơn vị hành chính cấp xã (2025)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="89" />
+      <location filename="../processing_provider/renumber_merger.py" line="100" />
       <source>Rows changed</source>
       <translation>Số dòng đã thay đổi</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="71" />
+      <location filename="../processing_provider/renumber_merger.py" line="82" />
       <source>Sheet frames</source>
       <translation>Khung tờ bản đồ</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="87" />
+      <location filename="../processing_provider/renumber_merger.py" line="98" />
       <source>Sheet reference table used</source>
       <translation>Bảng đối chiếu số tờ bản đồ cũ – mới đã dùng</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="78" />
+      <location filename="../processing_provider/renumber_merger.py" line="89" />
       <source>Tables (*.xlsx *.csv);;All files (*.*)</source>
       <translation>Bảng (*.xlsx *.csv);;Tất cả các tệp (*.*)</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="108" />
+      <location filename="../processing_provider/renumber_merger.py" line="122" />
       <source>reference table, {0}: {1} sheets</source>
       <translation>bảng đối chiếu số tờ bản đồ cũ – mới, {0}: {1} tờ</translation>
     </message>
     <message>
-      <location filename="../processing_provider/renumber_merger.py" line="106" />
+      <location filename="../processing_provider/renumber_merger.py" line="125" />
+      <source>reference table: {0} rows read, {1} applied</source>
+      <translation>bảng tham chiếu: đọc {0} dòng, áp dụng {1}</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="128" />
+      <source>{0}: {1} finding(s), e.g. {2}</source>
+      <translation>{0}: {1} phát hiện, ví dụ {2}</translation>
+    </message>
+    <message>
+      <location filename="../processing_provider/renumber_merger.py" line="120" />
       <source>{0}: {1} rows, {2} changed</source>
       <translation>{0}: {1} dòng, {2} dòng đã thay đổi</translation>
     </message>

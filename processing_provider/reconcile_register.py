@@ -59,6 +59,7 @@ class ReconcileRegisterAlgorithm(FlagsAlgorithm):
     COMMUNE = "COMMUNE"
     SCALE = "SCALE"
     FIELD_OVERRIDES = "FIELD_OVERRIDES"
+    MERGER_TABLE = "MERGER_TABLE"
     OUTPUT = "OUTPUT"
     REPORT = "REPORT"
     # Numeric results (besides one per check code).
@@ -133,6 +134,12 @@ class ReconcileRegisterAlgorithm(FlagsAlgorithm):
             options=[self.tr("From the sheet layer, else 1:2000")]
             + [f"1:{scale}" for scale in SCALES[1:]],
             defaultValue=0, optional=True))
+        merger = QgsProcessingParameterFile(
+            self.MERGER_TABLE, self.tr("Sheet reference table of the 2025 merger (old keys follow it)"),
+            behavior=FILE_BEHAVIOR_FILE, fileFilter=self.tr("Tables (*.xlsx *.csv);;All files (*.*)"),
+            optional=True)
+        merger.setFlags(merger.flags() | PARAMETER_FLAG_ADVANCED)
+        self.addParameter(merger)
         overrides = QgsProcessingParameterString(
             self.FIELD_OVERRIDES, self.tr("Field overrides (e.g. map.sheet=SOTO;register.area=DT)"),
             optional=True)
@@ -202,6 +209,7 @@ class ReconcileRegisterAlgorithm(FlagsAlgorithm):
             commune=self.parameterAsString(parameters, self.COMMUNE, context).strip() or None,
             scale=SCALES[self.parameterAsEnum(parameters, self.SCALE, context)],
             user=QgsApplication.userFullName() or QgsApplication.userLoginName(),
+            merger_table=self.parameterAsFile(parameters, self.MERGER_TABLE, context) or None,
         )
         try:
             summary = run_check(request, FeedbackProgress(feedback))

@@ -31,6 +31,9 @@ class RenumberMergerAlgorithm(FlagsAlgorithm):
     REGISTER_OUTPUT = "REGISTER_OUTPUT"
     REFERENCE_OUTPUT = "REFERENCE_OUTPUT"
     CHANGES = "CHANGES"
+    FINDINGS = "FINDINGS"
+    ROWS_READ = "ROWS_READ"
+    ROWS_APPLIED = "ROWS_APPLIED"
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("RenumberMergerAlgorithm", text)
@@ -62,6 +65,14 @@ class RenumberMergerAlgorithm(FlagsAlgorithm):
             "of those communes keep their text with the old commune code in front "
             "(00703_TĐ03-2014). Give the official table (CSV or XLSX with columns old_commune, "
             "old_sheet, new_commune, new_sheet) to use it instead; it is checked first.</p>"
+            "<p>The national land system's table (<i>bảng tham chiếu bản đồ địa chính 2 cấp</i>: "
+            "xaIdCu, soHieuToBanDoCu, xaId, soHieuToBanDo, tyLe, soThuTuThuaCu, soThuTuThua …) is "
+            "read as it comes: codes padded to their official width, the scale part of the sheet key "
+            "(sheets matched by commune, sheet number and scale), parcels renumbered where it gives "
+            "new parcel numbers (SHTHUA_CU keeps the old ones). Rows with a code that is not "
+            "official, a new commune that is not the old one's successor or an old key sent to two "
+            "targets are not applied and are listed by code in the table <code>findings</code>, "
+            "with the sheets and parcels the table does not cover.</p>"
             "<p>The GeoPackage holds <code>parcels</code>, <code>sheets</code>, the table "
             "<code>changes</code> (every changed row) and the table <code>reference</code> used.</p>")
 
@@ -87,6 +98,9 @@ class RenumberMergerAlgorithm(FlagsAlgorithm):
             self.REFERENCE_OUTPUT, self.tr("Sheet reference table used"), self.tr("CSV (*.csv);;Excel (*.xlsx)"),
             optional=True, createByDefault=False))
         self.addOutput(QgsProcessingOutputNumber(self.CHANGES, self.tr("Rows changed")))
+        self.addOutput(QgsProcessingOutputNumber(self.FINDINGS, self.tr("Findings")))
+        self.addOutput(QgsProcessingOutputNumber(self.ROWS_READ, self.tr("Reference table rows read")))
+        self.addOutput(QgsProcessingOutputNumber(self.ROWS_APPLIED, self.tr("Reference table rows applied")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         out = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
@@ -106,6 +120,13 @@ class RenumberMergerAlgorithm(FlagsAlgorithm):
             feedback.pushInfo(self.tr("{0}: {1} rows, {2} changed").format(layer, rows, changed))
         for rule, n in result.reference["rule"].value_counts().items():
             feedback.pushInfo(self.tr("reference table, {0}: {1} sheets").format(rule, n))
+        table, findings = result.table, result.findings
+        if table is not None:
+            feedback.pushInfo(self.tr("reference table: {0} rows read, {1} applied").format(
+                table.rows_read, table.rows_applied))
+            for code, n in findings["code"].value_counts().items():
+                feedback.pushWarning(self.tr("{0}: {1} finding(s), e.g. {2}").format(
+                    code, n, findings.loc[findings["code"] == code, "message"].iloc[0]))
         if result.register_out:
             feedback.pushInfo(self.tr("Corrected register: {0}").format(result.register_out))
         layers = context.layersToLoadOnCompletion()
@@ -114,4 +135,7 @@ class RenumberMergerAlgorithm(FlagsAlgorithm):
         context.addLayerToLoadOnCompletion(f"{out}|layername=parcels", QgsProcessingContext.LayerDetails(
             self.tr("Parcels (renumbered)"), context.project(), self.OUTPUT))
         return {self.OUTPUT: out, self.REGISTER_OUTPUT: result.register_out,
-                self.REFERENCE_OUTPUT: result.reference_out, self.CHANGES: len(result.changes)}
+                self.REFERENCE_OUTPUT: result.reference_out, self.CHANGES: len(result.changes),
+                self.FINDINGS: 0 if result.findings is None else len(result.findings),
+                self.ROWS_READ: len(result.reference) if result.table is None else result.table.rows_read,
+                self.ROWS_APPLIED: len(result.reference) if result.table is None else result.table.rows_applied}

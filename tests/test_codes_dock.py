@@ -271,6 +271,7 @@ def merger_dock(qgis_iface, qgis_new_project, merger_layer):
     QgsProject.instance().addMapLayer(merger_layer, False)
     widget = CodesDock(qgis_iface)
     widget.set_layer(merger_layer)
+    widget._confirm = lambda text: True          # the user says yes (the question is tested apart)
     yield widget
     widget.unload()
     widget.deleteLater()
@@ -285,7 +286,7 @@ def _layer_frame(layer):
 def test_merger_tab_widgets(merger_dock):
     from qgis.PyQt.QtWidgets import QPushButton, QTableWidget, QWidget
     assert merger_dock.findChild(QWidget, "codesMergerPage") is not None
-    for name in ("codesMergerBuild", "codesMergerImport", "codesMergerApply"):
+    for name in ("codesMergerBuild", "codesMergerImport", "codesMergerPreview", "codesMergerApply"):
         assert merger_dock.findChild(QPushButton, name) is not None
     assert merger_dock.findChild(QTableWidget, "codesMergerTable") is merger_dock.merger_table
 

@@ -8,6 +8,11 @@ Tabs:
                           undo step, with duplicate and stale counts (check_codes);
   Progress                per commune and per sheet, the newest run's figures from the
                           flags file's sheet_summary, and clean % over the runs.
+  Merger                  the 2025 merger's sheet reference table: built, or imported (the
+                          national system's table, its bad rows listed as findings); a
+                          preview with counts per commune, a confirmation, then the parcel
+                          and sheet frame layers each renumbered in one undo step
+                          (ui/merger_national.py), a register copy and a change table CSV.
 
 Nothing reaches the source until the user saves the layer; Ctrl+Z undoes each apply.
 """
@@ -19,11 +24,11 @@ import numpy as np
 import shapely
 from qgis.core import (Qgis, QgsFeature, QgsField, QgsGeometry, QgsPalLayerSettings, QgsPointXY,
                        QgsProject, QgsVectorLayer, QgsVectorLayerSimpleLabeling)
-from qgis.gui import QgsDockWidget, QgsFieldComboBox, QgsFileWidget
+from qgis.gui import QgsDockWidget, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QCoreApplication, QPointF, QRectF, Qt, QVariant
 from qgis.PyQt.QtGui import QColor, QPainter, QPen
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
-                                 QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                                 QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
                                  QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                  QVBoxLayout, QWidget)
 
@@ -33,6 +38,9 @@ from ..core.flags.flagset import FlagSet
 from ..core.codes.merger import OLD_COMMUNE_FIELD, OLD_SHEET_FIELD, REFERENCE_COLUMNS, load_sheet_reference
 from ..core.codes.merger import apply_merger as merger_apply
 from ..core.codes.merger import sheet_reference
+from ..core.codes.merger_table import is_national_table, read_merger_table, table_from_reference
+from . import merger_national
+from .compat import POLYGON_LAYERS
 from ..core.codes.numbering import MODES, TABLE_COLUMNS, NumberingResult, number_parcels, parse_numbers
 from ..core.codes.identification import CODE_LENGTH, DEFAULT_CODE_FIELD, RULES, assign_codes, check_codes
 from ..core.flags.history import clean_history, newest_figures, read_sheet_summary
@@ -71,6 +79,7 @@ class CodesDock(QgsDockWidget):
         self.last_result: NumberingResult | None = None
         self.last_fids: np.ndarray | None = None
         self.last_csv: str | None = None
+        self.last_merger_csv: str | None = None
         self.last_check: dict = {}
         self.flags_path: str | None = None
         self.progress = None
@@ -621,13 +630,34 @@ class CodesDock(QgsDockWidget):
         page.setObjectName("codesMergerPage")
         layout = QVBoxLayout(page)
         self.merger_reference = None
+        self.merger_national = None          # a national sheet reference table (merger_table.MergerTable)
+        self.merger_plan = None              # its preview (merger_national.MergerPlan)
+        form = QFormLayout()
+        self.merger_sheets_combo = QgsMapLayerComboBox(page)
+        self.merger_sheets_combo.setObjectName("codesMergerSheets")
+        self.merger_sheets_combo.setFilters(POLYGON_LAYERS)
+        self.merger_sheets_combo.setAllowEmptyLayer(True)
+        self.merger_sheets_combo.setLayer(None)
+        self.merger_sheets_combo.setToolTip(self.tr("Sheet frames: renumbered too, and they tell each "
+                                                    "parcel's scale where the table has a sheet at several"))
+        form.addRow(self.tr("Sheet frames"), self.merger_sheets_combo)
+        self.merger_register = QgsFileWidget(page)
+        self.merger_register.setObjectName("codesMergerRegister")
+        self.merger_register.setFilter(self.tr("Registers (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.dbf)"))
+        self.merger_register.setToolTip(self.tr("Optional: a corrected copy of the register is written "
+                                                "beside it (…_merged.xlsx); the file itself is only read"))
+        form.addRow(self.tr("Register"), self.merger_register)
+        layout.addLayout(form)
         buttons = QHBoxLayout()
         self.merger_build_button = self._button(page, "codesMergerBuild", self.tr("Build reference"),
                                                 self.build_reference)
         self.merger_import_button = self._button(page, "codesMergerImport", self.tr("Import…"),
                                                  self._ask_reference)
+        self.merger_preview_button = self._button(page, "codesMergerPreview", self.tr("Preview"),
+                                                  self.preview_merger)
         self.merger_apply_button = self._button(page, "codesMergerApply", self.tr("Apply"), self.apply_merger)
-        for b in (self.merger_build_button, self.merger_import_button, self.merger_apply_button):
+        for b in (self.merger_build_button, self.merger_import_button, self.merger_preview_button,
+                  self.merger_apply_button):
             buttons.addWidget(b)
         layout.addLayout(buttons)
         self.merger_summary = QLabel(page)
@@ -636,12 +666,31 @@ class CodesDock(QgsDockWidget):
         layout.addWidget(self.merger_summary)
         self.merger_table = QTableWidget(0, 5, page)
         self.merger_table.setObjectName("codesMergerTable")
-        self.merger_table.setHorizontalHeaderLabels(
-            [self.tr("Old commune"), self.tr("Old sheet"), self.tr("New commune"), self.tr("New sheet"),
-             self.tr("Rule")])
+        self.merger_table.setHorizontalHeaderLabels(self._reference_headers())
         self._table_look(self.merger_table)
         layout.addWidget(self.merger_table, 1)
+        self.merger_findings = QTableWidget(0, 3, page)
+        self.merger_findings.setObjectName("codesMergerFindings")
+        self.merger_findings.setHorizontalHeaderLabels([self.tr("Code"), self.tr("Row"), self.tr("Finding")])
+        self._table_look(self.merger_findings)
+        self.merger_findings.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.merger_findings, 1)
         return page
+
+    def _reference_headers(self, scale: bool = False):
+        head = [self.tr("Old commune"), self.tr("Old sheet")] + ([self.tr("Scale")] if scale else [])
+        return head + [self.tr("New commune"), self.tr("New sheet"), self.tr("Rule")]
+
+    @staticmethod
+    def _fill(table: QTableWidget, headers, rows) -> None:
+        table.setRowCount(0)
+        table.setColumnCount(len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        rows = list(rows)[:MAX_TABLE_ROWS]
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
 
     def _merger_fields(self):
         """(commune field, sheet field) of the parcel layer, found by name."""
@@ -675,13 +724,17 @@ class CodesDock(QgsDockWidget):
 
     def _show_reference(self, reference) -> None:
         self.merger_reference = reference
-        shown = reference.head(MAX_TABLE_ROWS)
-        self.merger_table.setRowCount(0)
-        self.merger_table.setRowCount(len(shown))
-        for r, row in enumerate(shown[REFERENCE_COLUMNS].itertuples(index=False)):
-            for c, value in enumerate(row):
-                self.merger_table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+        self.merger_national = None
+        self.merger_plan = None
+        self._fill(self.merger_table, self._reference_headers(),
+                   reference[REFERENCE_COLUMNS].itertuples(index=False))
+        self.merger_findings.setRowCount(0)
         self.merger_summary.setText(self.tr("{0} sheets in the reference table").format(len(reference)))
+
+    def _show_findings(self, findings) -> None:
+        self._fill(self.merger_findings, [self.tr("Code"), self.tr("Row"), self.tr("Finding")],
+                   ((code, "" if row < 0 else row, message) for code, row, message in
+                    findings[["code", "row", "message"]].itertuples(index=False)))
 
     def build_reference(self):
         """The sheet reference table from the layer's distinct (commune, sheet); shown in the table."""
@@ -702,8 +755,12 @@ class CodesDock(QgsDockWidget):
             self.import_reference(path)
 
     def import_reference(self, path: str) -> bool:
-        """Load an official sheet reference table (CSV/XLSX); errors go to the message bar."""
+        """Load a sheet reference table (CSV/XLSX): the national system's (its bad rows listed as
+        findings), or the project's own four columns; errors go to the message bar."""
         try:
+            from ..core.loading.tables import read_table_header
+            if is_national_table(read_table_header(path)):
+                return self._show_national(read_merger_table(path))
             reference = load_sheet_reference(path)
         except InputError as err:
             self._message(err.one_line() if hasattr(err, "one_line") else str(err))
@@ -711,10 +768,103 @@ class CodesDock(QgsDockWidget):
         self._show_reference(reference)
         return True
 
+    def _show_national(self, table) -> bool:
+        self.merger_reference = table.as_reference()
+        self.merger_national = table
+        self.merger_plan = None
+        self._fill(self.merger_table, self._reference_headers(scale=True),
+                   self.merger_reference.itertuples(index=False))
+        self._show_findings(table.findings)
+        self.merger_summary.setText(self.tr("Reference table: {0} rows read, {1} applied, {2} findings; "
+                                            "{3} sheets, {4} renumbered parcels").format(
+            table.rows_read, table.rows_applied, len(table.findings), len(table.sheets), len(table.parcels)))
+        return True
+
+    def preview_merger(self):
+        """What the reference table would do to the parcel layer (and the sheet frames), per commune."""
+        table = self.merger_national
+        if table is None and self.merger_reference is not None:      # built, or the four-column table
+            table = table_from_reference(self.merger_reference)
+        if table is None:
+            self._message(self.tr("Build or import the sheet reference table first"))
+            return None
+        if self.layer is None:
+            self._message(self.tr("Choose the parcel layer first"))
+            return None
+        try:
+            plan = merger_national.plan_merger(self.layer, self.merger_sheets_combo.currentLayer(), table,
+                                               self.merger_register.filePath().strip() or None)
+        except InputError as err:
+            self._message(err.one_line())
+            return None
+        self.merger_plan = plan
+        headers = [self.tr("Old commune"), self.tr("New commune"), self.tr("Sheets"), self.tr("Parcels"),
+                   self.tr("Parcel numbers"), self.tr("Not covered")]
+        self._fill(self.merger_table, headers, plan.counts.itertuples(index=False))
+        self._show_findings(plan.findings)
+        sheets = plan.sheets.applied.changes if plan.sheets is not None else None
+        self.merger_summary.setText(self.tr(
+            "Preview: {0} parcels, {1} sheet frames and {2} register rows would change; {3} parcels left "
+            "as they are; {4} findings").format(len(plan.parcels.applied.changes), 0 if sheets is None else len(sheets),
+                                                plan.register_changed, int(plan.parcels.applied.uncovered.sum()),
+                                                len(plan.findings)))
+        return plan
+
+    def _confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(self, self.tr("Merger"), text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _apply_national(self) -> int:
+        plan = self.preview_merger()          # planned again: the layers may have changed since the preview
+        if plan is None:
+            return 0
+        n_parcels = len(plan.parcels.applied.changes)
+        n_sheets = 0 if plan.sheets is None else len(plan.sheets.applied.changes)
+        if not n_parcels and not n_sheets:
+            self._message(self.tr("No commune or sheet changes"), info=True)
+            return 0
+        register_copy = (merger_national.register_copy_path(plan.register_source)
+                         if plan.register is not None else "")
+        if not self._confirm(self.tr("Renumber {0} parcels and {1} sheet frames with the reference table? "
+                                     "Each layer changes in one step (Ctrl+Z undoes); {2} findings are "
+                                     "listed.").format(n_parcels, n_sheets, len(plan.findings))
+                             + (" " + self.tr("A corrected register ({0} rows changed) is written to {1}.").format(
+                                 plan.register_changed, register_copy) if register_copy else "")):
+            return 0
+        try:
+            for part, text in ((plan.parcels, self.tr("Merger: renumber {0} parcels").format(n_parcels)),
+                               (plan.sheets, self.tr("Merger: renumber {0} sheet frames").format(n_sheets))):
+                if part is not None and not merger_national.write_plan(part, text):
+                    self._message(self.tr("Could not write the merger into {0}").format(part.layer.name()))
+                    return 0
+            merger_national.write_register(plan)
+        except InputError as err:
+            self._message(err.one_line())
+            return 0
+        except OSError as err:
+            self._message(self.tr("The corrected register could not be written: {0}").format(err))
+        path = self.default_csv_path().replace("renumbering_", "merger_changes_")
+        try:
+            merger_national.write_changes(plan, path)
+            self.last_merger_csv = path
+        except OSError as err:
+            self.last_merger_csv = None
+            self._message(self.tr("The change table could not be written: {0}").format(err))
+        self.merger_plan = None
+        self.merger_summary.setText(self.tr("{0} parcels and {1} sheet frames renumbered (Ctrl+Z undoes); "
+                                            "change table: {2}").format(n_parcels, n_sheets,
+                                                                        self.last_merger_csv or "-"))
+        self._message(self.tr("{0} parcels renumbered after the merger").format(n_parcels), info=True)
+        return n_parcels
+
     def apply_merger(self) -> int:
         """Write the new commune and sheet into the layer's fields, the old values into
         MAXA_CU / SHBANDO_CU (added if missing), as one undo step. Returns the number of
-        parcels changed."""
+        parcels changed. With the national table: preview, confirmation, then parcels and sheet
+        frames each in one undo step (_apply_national)."""
+        if self.merger_national is not None:
+            return self._apply_national()
         try:
             commune_f, sheet_f, fids, frame = self._merger_frame()
             reference = self.merger_reference
@@ -748,6 +898,9 @@ class CodesDock(QgsDockWidget):
                     value = _text(value)
                 values.append(value)
             new_values[int(i)] = values
+        if not self._confirm(self.tr("Renumber {0} parcels with the reference table? One step "
+                                     "(Ctrl+Z undoes).").format(len(rows))):
+            return 0
         if not layer.isEditable() and not layer.startEditing():
             self._message(self.tr("The layer {0} cannot be edited").format(layer.name()))
             return 0

@@ -341,6 +341,9 @@ class MergerResult:
     counts: dict = field(default_factory=dict)   # layer -> (rows, rows changed)
     register_out: str | None = None
     reference_out: str | None = None
+    findings: pd.DataFrame | None = None   # national table: merger_findings.FINDING_COLUMNS
+    table: object = None                   # national table: the merger_table.MergerTable used
+    applied: dict = field(default_factory=dict)   # national table: layer -> merger_apply.Applied
 
 
 def run_merger(parcels_source: str, out: str, sheets_source: str | None = None,
@@ -355,7 +358,10 @@ def run_merger(parcels_source: str, out: str, sheets_source: str | None = None,
     every source) and table reference (the table used). The register copy goes to
     `register_out` (.xlsx or .csv; default beside `out`, "<out>_register.xlsx"), the
     reference table also to `reference_out` when given. `reference` is a path or a
-    DataFrame; without it the table is built from the sheets of all sources. The
+    DataFrame; without it the table is built from the sheets of all sources. A path to the
+    national system's table (merger_table: scale and parcel columns) or a MergerTable is
+    applied by commune, sheet and scale (merger_run); its findings go to the result and to
+    a table `findings` in `out`. The
     *_fields are role overrides {"commune": "MAXA", "sheet": ..., "parcel": ...};
     `commune` is the code of a source that has no commune field. Sources are only read."""
     from ..loading.tables import read_table
@@ -369,6 +375,11 @@ def run_merger(parcels_source: str, out: str, sheets_source: str | None = None,
                              fix="write the corrected copies to new files")
     if register_source and not register_out:
         register_out = os.path.splitext(out)[0] + "_register.xlsx"
+    table = _national_table(reference, units)
+    if table is not None:
+        return _run_national(parcels_source, out, sheets_source, register_source, table, register_out,
+                             reference_out, {"parcels": parcel_fields, "sheets": sheet_fields,
+                                             "register": register_fields}, commune, units)
 
     inputs = {"parcels": (read_vector(parcels_source, role="parcels"), parcel_fields, ("commune", "sheet", "parcel"))}
     if sheets_source:
@@ -422,7 +433,58 @@ def run_merger(parcels_source: str, out: str, sheets_source: str | None = None,
     return MergerResult(ref, changes, counts, register_out if register_source else None, reference_out)
 
 
-def _write_geopackage(path: str, layers, changes: pd.DataFrame, reference: pd.DataFrame) -> None:
+def load_merger_table(path: str, units: AdminUnits | None = None):
+    """Any sheet reference table as a merger_table.MergerTable: the national layout (findings for
+    bad rows), or the project's own four columns (checked as load_sheet_reference does)."""
+    from .merger_table import table_from_reference
+    table = _national_table(path, units)
+    if table is None:
+        table = table_from_reference(load_sheet_reference(path, units), path)
+    return table
+
+
+def _national_table(reference, units):
+    """The national table named by `reference` (a MergerTable, or a path whose header is the
+    national layout), else None."""
+    from .merger_table import MergerTable, is_national_table, read_merger_table
+    if isinstance(reference, MergerTable):
+        return reference
+    if isinstance(reference, (str, os.PathLike)) and os.path.exists(str(reference)):
+        from ..loading.tables import read_table_header
+        try:
+            header = read_table_header(str(reference))
+        except InputError:
+            return None
+        if is_national_table(header):
+            return read_merger_table(str(reference), units)
+    return None
+
+
+def _run_national(parcels_source, out, sheets_source, register_source, table, register_out, reference_out,
+                  overrides, commune, units) -> MergerResult:
+    from ..loading.tables import read_table
+    from ..loading.vector import read_vector
+    from .merger_run import run_table
+    inputs = {"parcels": read_vector(parcels_source, role="parcels")}
+    if sheets_source:
+        inputs["sheets"] = read_vector(sheets_source, role="sheets")
+    if register_source:
+        inputs["register"] = read_table(register_source)
+    run = run_table(inputs, table, commune, overrides, units)
+    outputs, changes, findings, counts = run.outputs, run.changes, run.findings, run.counts
+    layers = [(name, inputs[name], outputs[name]) for name in ("parcels", "sheets") if name in outputs]
+    reference = table.as_reference()
+    _write_geopackage(out, layers, changes, reference, {"findings": findings})
+    if "register" in outputs:
+        _write_table_file(outputs["register"], register_out)
+    if reference_out:
+        _write_table_file(reference.astype(str), reference_out)
+    return MergerResult(reference, changes, counts, register_out if register_source else None, reference_out,
+                        findings, table, run.applied)
+
+
+def _write_geopackage(path: str, layers, changes: pd.DataFrame, reference: pd.DataFrame,
+                      tables: dict | None = None) -> None:
     """A new GeoPackage swapped in at once: the layers, then tables changes and reference."""
     import shapely
     from osgeo import gdal, ogr, osr
@@ -446,8 +508,9 @@ def _write_geopackage(path: str, layers, changes: pd.DataFrame, reference: pd.Da
             geom_type = ogr.wkbNone
             wkb = None
             if geoms is not None:
-                types = {g.geom_type for g in geoms if g is not None}
-                if types <= {"Polygon", "MultiPolygon"}:
+                present = geoms[~shapely.is_missing(geoms)]
+                types = set(np.unique(shapely.get_type_id(present)).tolist())
+                if types <= {3, 6}:                     # Polygon, MultiPolygon
                     geom_type, geoms = ogr.wkbMultiPolygon, _multi(geoms)
                 else:
                     geom_type = ogr.wkbUnknown
@@ -457,6 +520,8 @@ def _write_geopackage(path: str, layers, changes: pd.DataFrame, reference: pd.Da
             _write_layer(ds, name, table, wkb, srs, geom_type)
         _write_layer(ds, "changes", changes, None, None, ogr.wkbNone)
         _write_layer(ds, "reference", reference, None, None, ogr.wkbNone)
+        for name, table in (tables or {}).items():
+            _write_layer(ds, name, table, None, None, ogr.wkbNone)
         ds = None
         os.replace(tmp, path)
     except BaseException:
@@ -477,15 +542,24 @@ def _write_layer(ds, name, attrs: pd.DataFrame, wkb, srs, geom_type) -> None:
         layer.CreateField(ogr.FieldDefn(str(column), kind))
         kinds.append(kind)
     defn = layer.GetLayerDefn()
-    values = attrs.to_numpy(object)
+    # values converted per column once, and OGR's typed setters called directly: the generic
+    # Feature.SetField dispatches in Python per cell (most of the time on a large layer)
+    setters = {ogr.OFTString: ogr.Feature.SetFieldString, ogr.OFTInteger64: ogr.Feature.SetFieldInteger64,
+               ogr.OFTReal: ogr.Feature.SetField}
+    convert = {ogr.OFTString: str, ogr.OFTInteger64: int, ogr.OFTReal: float}
+    columns = []
+    for c, (column, kind) in enumerate(zip(attrs.columns, kinds)):
+        series = attrs[column]
+        missing = series.isna().to_numpy()
+        to = convert[kind]
+        columns.append((c, setters[kind], [None if m else to(v) for v, m in zip(series.to_numpy(object), missing)]))
     layer.StartTransaction()
     for i in range(len(attrs)):
         f = ogr.Feature(defn)
-        for c, kind in enumerate(kinds):
-            v = values[i, c]
-            if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-                continue
-            f.SetField(c, str(v) if kind == ogr.OFTString else int(v) if kind == ogr.OFTInteger64 else float(v))
+        for c, setter, vals in columns:
+            v = vals[i]
+            if v is not None:
+                setter(f, c, v)
         if wkb is not None and wkb[i] is not None:
             f.SetGeometryDirectly(ogr.CreateGeometryFromWkb(wkb[i]))
         layer.CreateFeature(f)

@@ -175,6 +175,56 @@ _CHECKS = [
                                   "not the code of its current geometry ({current}): the parcel was "
                                   "edited since the code was given."),
           ("assign_code",)),
+    # ---- the 2025 merger: the national sheet reference table (core/codes/merger_table.py) --------
+    Check("MERGER_ROW_INCOMPLETE", ERROR, "merger",
+          QT_TRANSLATE_NOOP(_CTX, "Reference table row incomplete"),
+          QT_TRANSLATE_NOOP(_CTX, "Reference table row {row}: {what}. The row is not applied."),
+          ("edit_reference_table",)),
+    Check("MERGER_CODE_NOT_OFFICIAL", ERROR, "merger",
+          QT_TRANSLATE_NOOP(_CTX, "Code in the reference table is not official"),
+          QT_TRANSLATE_NOOP(_CTX, "Reference table row {row}: {what} {value} is not {expected}. "
+                                  "The row is not applied."),
+          ("edit_reference_table",)),
+    Check("MERGER_NOT_SUCCESSOR", ERROR, "merger",
+          QT_TRANSLATE_NOOP(_CTX, "New commune is not the successor of the old one"),
+          QT_TRANSLATE_NOOP(_CTX, "Reference table row {row}: old commune {old} went to {official} in the "
+                                  "merger, not to {new}. The row is not applied."),
+          ("edit_reference_table",)),
+    Check("MERGER_PROVINCE_MISMATCH", WARNING, "merger",
+          QT_TRANSLATE_NOOP(_CTX, "Province code does not match the commune"),
+          QT_TRANSLATE_NOOP(_CTX, "Reference table row {row}: {what} {code} belongs to province {official}, "
+                                  "not {given}."),
+          ("edit_reference_table",)),
+    Check("MERGER_KEY_CONFLICT", ERROR, "merger",
+          QT_TRANSLATE_NOOP(_CTX, "Old sheet or parcel sent to two targets"),
+          QT_TRANSLATE_NOOP(_CTX, "Reference table rows {rows}: {key} is sent to {targets}. "
+                                  "None of these rows is applied."),
+          ("edit_reference_table",)),
+    Check("MERGER_TARGET_CONFLICT", ERROR, "merger",
+          QT_TRANSLATE_NOOP(_CTX, "Two old sheets or parcels sent to one target"),
+          QT_TRANSLATE_NOOP(_CTX, "Reference table rows {rows}: {sources} are all sent to {target}. "
+                                  "None of these rows is applied."),
+          ("edit_reference_table",)),
+    Check("MERGER_ROW_REPEATED", INFO, "merger",
+          QT_TRANSLATE_NOOP(_CTX, "Reference table row repeated"),
+          QT_TRANSLATE_NOOP(_CTX, "Reference table rows {rows} say the same ({key} to {target}); "
+                                  "applied once."),
+          ()),
+    Check("MERGER_SCALE_AMBIGUOUS", WARNING, "merger",
+          QT_TRANSLATE_NOOP(_CTX, "Sheet scale unknown, the table has several"),
+          QT_TRANSLATE_NOOP(_CTX, "{layer} {ident}: sheet {sheet} of commune {commune} is in the reference "
+                                  "table at scales {scales} and its own scale is not known. Left unchanged."),
+          ("set_scale",)),
+    Check("MERGER_SHEET_UNCOVERED", WARNING, "merger",
+          QT_TRANSLATE_NOOP(_CTX, "Sheet not in the reference table"),
+          QT_TRANSLATE_NOOP(_CTX, "{layer}: sheet {sheet} ({scale}) of commune {commune} is not in the "
+                                  "reference table ({count} record(s)). Left unchanged."),
+          ("edit_reference_table",)),
+    Check("MERGER_PARCEL_UNCOVERED", WARNING, "merger",
+          QT_TRANSLATE_NOOP(_CTX, "Renumbered parcel not found"),
+          QT_TRANSLATE_NOOP(_CTX, "Reference table row {row}: parcel {parcel} of sheet {sheet} ({scale}) of "
+                                  "commune {commune} is not in the {layer}."),
+          ()),
     # ---- loading sheet files (core/loading/load.py) ------------------------------------------
     Check("FILE_UNREADABLE", ERROR, "load",
           QT_TRANSLATE_NOOP(_CTX, "Sheet file cannot be read"),

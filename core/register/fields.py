@@ -24,8 +24,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "owner_id": ("socccd", "cccd", "sodinhdanh", "madinhdanhcanhan", "socmnd", "cmnd",
                  "sogiayto", "giayto"),
     "address": ("diachi", "diachithuadat", "address"),
-    "old_sheet": ("sohieutobandocu", "shbandocu", "sotobandocu", "tobandocu", "sotocu", "shbdcu"),
-    "old_parcel": ("sothututhuacu", "shthuacu", "sothuacu", "thuacu"),
+    # the register's own "Số tờ cũ" / "Số thửa cũ" (renumbered after a split) rank before
+    # SHBANDO_CU / SHTHUA_CU, which the merger writes beside them (codes.merger)
+    "old_sheet": ("sohieutobandocu", "sotobandocu", "tobandocu", "sotocu", "shbandocu", "shbdcu"),
+    "old_parcel": ("sothututhuacu", "sothuacu", "shthuacu", "thuacu"),
     "scale": ("tyle", "tylebando", "mauso", "scale"),
 }
 
